@@ -1,0 +1,76 @@
+"""The `digest` command line: argparse subcommands, one `main(argv) -> exit status`.
+
+User mistakes arrive here as `DigestError`s and leave as one clean message per
+problem on stderr with exit status 1; only bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.config import load_config
+from generator.errors import DigestError
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    from generator.importer.command import run_import
+
+    content_dir = Path(args.content_dir) if args.content_dir else config.content_dir
+    return run_import(
+        config,
+        args.dumps,
+        content_dir=content_dir,
+        dry_run=args.dry_run,
+        force=args.force,
+        explain=args.explain,
+        out=sys.stdout,
+        stdin=sys.stdin.buffer,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digest",
+        description="Turn raw news-article dumps into a topic-organised static digest site.",
+    )
+    parser.add_argument("--version", action="version", version=f"digest {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "import",
+        help="turn scraped news dumps into Markdown articles under content/",
+        description="Segment scraped news dumps into articles, clean off the page chrome, "
+        "classify each into a topic with entity tags, and write content/<topic>/<slug>.md.",
+    )
+    p.add_argument("dumps", nargs="+", metavar="DUMP", help="dump file to import ('-' reads stdin)")
+    p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
+    p.add_argument("--content-dir", metavar="DIR", help="where articles go (default: <site>/content)")
+    p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
+    p.add_argument("--force", action="store_true", help="overwrite files that were edited by hand")
+    p.add_argument("--explain", action="store_true",
+                   help="show each article's topic scores, matched terms and tag sources")
+    p.set_defaults(func=_cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except DigestError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

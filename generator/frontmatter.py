@@ -1,0 +1,176 @@
+"""Split and write YAML front matter.
+
+A content file is::
+
+    ---
+    title: ...
+    date: 2024-11-15
+    ---
+
+    Body in Markdown.
+
+`split` returns the mapping, the line on which each top-level key was written
+(so later validation can name it), and the body. Only YAML's safe subset is
+accepted: a tag such as `!!python/object` is an error, never executed. The
+LibYAML C loader is used when PyYAML was built with it (several times faster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import ContentError
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+FENCE = "---"
+
+
+class LineDict(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers where it and each of its keys were written.
+
+    `line` is the 1-based file line of the mapping, `key_lines` that of each key,
+    so that errors in nested values (an image's caption, a topic's terms) can
+    name the line.
+    """
+
+    line: int = 1
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+def _line_loader(first_line: int) -> type:
+    class _LineLoader(_Loader):  # type: ignore[misc, valid-type]
+        pass
+
+    def construct_map(loader: Any, node: yaml.MappingNode) -> Any:
+        data = LineDict()
+        data.line = first_line + node.start_mark.line
+        data.key_lines = {
+            str(k.value): first_line + k.start_mark.line
+            for k, _v in node.value
+            if isinstance(k, yaml.ScalarNode)
+        }
+        yield data
+        data.update(loader.construct_mapping(node))
+
+    _LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    return _LineLoader
+
+
+def plain(value: Any) -> Any:
+    """`value` with every `LineDict` turned back into a plain dict (for dumping)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """A parsed content file. `lines` maps each top-level key to its 1-based file line."""
+
+    meta: Mapping[str, Any]
+    lines: Mapping[str, int]
+    body: str
+    body_line: int
+
+    def line_of(self, key: str) -> int:
+        """The file line of `key`, or the opening fence's line when the key is absent."""
+        return self.lines.get(key, 1)
+
+
+def split(text: str, path: Path | str) -> FrontMatter:
+    """Parse `text` (the whole file) into front matter and body, or raise `ContentError`."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise ContentError(path, line, None, "contains a NUL byte (not a text file)")
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != FENCE:
+        raise ContentError(path, 1, None, "no front matter (the file must start with a '---' line)")
+    for end, line in enumerate(lines[1:], start=1):  # noqa: B007 (end is used below)
+        if line.rstrip("\r\n") in (FENCE, "..."):
+            break
+    else:
+        raise ContentError(path, 1, None, "front matter is not closed (add a '---' line after it)")
+    yaml_text = "".join(lines[1:end])
+    meta, key_lines = _load_mapping(yaml_text, path, first_line=2)
+    body_lines = lines[end + 1 :]
+    body_line = end + 2
+    # One blank line conventionally separates front matter from the body.
+    while body_lines and not body_lines[0].strip():
+        body_lines = body_lines[1:]
+        body_line += 1
+    return FrontMatter(meta, key_lines, "".join(body_lines), body_line)
+
+
+def _load_mapping(
+    yaml_text: str, path: Path | str, first_line: int
+) -> tuple[dict[str, Any], dict[str, int]]:
+    loader = _line_loader(first_line)(yaml_text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark is not None else first_line
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise ContentError(path, line, None, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(path, first_line, None, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise ContentError(path, first_line, None, "front matter must be a mapping of 'key: value'")
+    key_lines: dict[str, int] = {}
+    for key_node, _value in node.value:
+        key = key_node.value
+        if not isinstance(key_node, yaml.ScalarNode) or not isinstance(key, str):
+            raise ContentError(path, first_line + key_node.start_mark.line, None,
+                               "front-matter keys must be plain names")
+        key_lines[key] = first_line + key_node.start_mark.line
+    bad = [k for k in data if not isinstance(k, str)]
+    if bad:
+        raise ContentError(path, first_line, None, f"front-matter key {bad[0]!r} is not a name")
+    return data, key_lines
+
+
+def load_yaml_file(text: str, path: Path | str) -> tuple[dict[str, Any], dict[str, int]]:
+    """Load a whole YAML document (e.g. `site.yaml`) that must be a mapping.
+
+    Returns the data and the 1-based line of each top-level key.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _load_mapping(text, path, first_line=1)
+
+
+def dump(meta: Mapping[str, Any], body: str) -> str:
+    """Render a content file: front matter between fences, a blank line, the body.
+
+    Keys keep their given order; non-ASCII text is written as is; long strings
+    are not folded, so each value stays on one line and diffs stay readable.
+    """
+    yaml_text = yaml.dump(
+        plain(meta),
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1_000_000,
+    )
+    body = body.strip("\n")
+    return f"{FENCE}\n{yaml_text}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{yaml_text}{FENCE}\n"

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator import frontmatter
+from generator.errors import ContentError
+
+
+def test_split_reports_key_lines_and_body() -> None:
+    fm = frontmatter.split("---\ntitle: T\nimages:\n  - caption: c\n---\n\nBody.\n", "a.md")
+    assert fm.meta["title"] == "T"
+    assert fm.lines == {"title": 2, "images": 3}
+    assert fm.meta["images"][0].line_of("caption") == 4
+    assert fm.body == "Body.\n"
+    assert fm.body_line == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no fence\n", "a.md:1: no front matter"),
+        ("---\ntitle: T\n", "a.md:1: front matter is not closed"),
+        ("---\ntitle: [\n---\n", "a.md:3: invalid YAML"),
+        ("---\n- a\n- b\n---\n", "a.md:2: front matter must be a mapping"),
+        ("---\nx: !!python/name:os.system\n---\n", "a.md:2: invalid YAML"),
+        ("---\ntitle: a\x00b\n---\n", "a.md:2: contains a NUL byte"),
+    ],
+)
+def test_split_errors_name_file_and_line(text: str, expected: str) -> None:
+    with pytest.raises(ContentError) as info:
+        frontmatter.split(text, "a.md")
+    assert str(info.value).startswith(expected)
+
+
+def test_dump_round_trips_unicode_and_order() -> None:
+    meta = {"title": "‘A symbol’ — Mosul", "tags": ["mosul", "unesco"], "images": [{"caption": "x"}]}
+    text = frontmatter.dump(meta, "Body\n")
+    assert text.startswith("---\ntitle: ‘A symbol’ — Mosul\n")
+    fm = frontmatter.split(text, "a.md")
+    assert fm.meta == meta
+    assert fm.body == "Body\n"
+
+
+@given(st.text())
+def test_split_never_raises_anything_but_content_error(text: str) -> None:
+    try:
+        frontmatter.split(text, "x.md")
+    except ContentError:
+        pass
+
+
+@given(st.dictionaries(st.text(min_size=1), st.text() | st.integers() | st.lists(st.text())))
+def test_dump_then_split_gives_the_same_mapping(meta: dict) -> None:
+    fm = frontmatter.split(frontmatter.dump(meta, "body"), "x.md")
+    assert fm.meta == meta
