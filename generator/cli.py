@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from generator import __version__
 from generator.config import load_config
@@ -31,6 +32,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
         out=sys.stdout,
         stdin=sys.stdin.buffer,
     )
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    from generator.build import run_build
+
+    output = Path(args.output) if args.output else None
+    return run_build(config, output=output, base_url=args.base_url, drafts=args.drafts, out=sys.stdout)
+
+
+def _base_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise argparse.ArgumentTypeError(f"{value!r} is not an absolute http(s) URL (e.g. https://example.org/)")
+    return value.rstrip("/") + "/"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="show each article's topic scores, matched terms and tag sources")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser(
+        "build",
+        help="build the static site from content/, templates/ and static/",
+        description="Read site.yaml and every article in content/, then write the whole site: article, topic, "
+        "tag and archive pages, RSS feeds, sitemap. Nothing is written when any article has a problem.",
+    )
+    p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
+    p.add_argument("--output", metavar="DIR", help="where the site goes (default: output_dir of site.yaml, public/)")
+    p.add_argument("--base-url", type=_base_url, metavar="URL",
+                   help="absolute URL of the published site, for feeds, sitemap and canonical links "
+                   "(default: base_url of site.yaml)")
+    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    p.set_defaults(func=_cmd_build)
     return parser
 
 

@@ -1,0 +1,262 @@
+"""Pure page-context builders: the model in, plain data for one template out.
+
+No I/O and no rendering here. A context holds only str, int, bool, None,
+tuples, dicts and `Markup` (an article's rendered body), so equal contexts
+render equal bytes. Every page gets `site` (shared) and `page` (its title,
+description, canonical URL, feeds, Open Graph and JSON-LD data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from generator import urls as u
+from generator.config import SiteConfig
+from generator.model import Article, Site, Tag, Topic
+
+Context = dict[str, Any]
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+HOME_PER_TOPIC = 3
+HOME_TAGS = 24
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class Views:
+    """What every builder needs: the config, the model, the URLs, and each article's card (built once)."""
+
+    config: SiteConfig
+    site: Site
+    urls: u.Urls
+    common: Mapping[str, Any]
+    cards: Mapping[str, Context]
+
+
+def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
+    topics = {t.slug: {"title": t.title, "href": urls.href(u.topic_path(t.slug))} for t in site.topics.values()}
+    common = {
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "home": urls.href(u.HOME),
+        "stylesheet": urls.href(u.STYLESHEET),
+        "topics": tuple(topics.values()),
+        "tags": urls.href(u.TAGS),
+        "archive": urls.href(u.ARCHIVE),
+        "feed": urls.href(u.FEED),
+    }
+    cards = {key: _card(a, urls, topics[a.topic]) for key, a in site.articles.items()}
+    return Views(config, site, urls, common, cards)
+
+
+def date_text(article: Article) -> str:
+    d = article.date
+    day = f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    return f"{day}, {d:%H:%M}" if article.has_time else day
+
+
+def date_iso(article: Article) -> str:
+    return article.date.isoformat() if article.has_time else article.date.date().isoformat()
+
+
+def _card(a: Article, urls: u.Urls, topic: Mapping[str, str]) -> Context:
+    minutes = max(1, round(a.words / WORDS_PER_MINUTE))
+    return {
+        "key": a.key, "title": a.title, "href": urls.href(a.key), "date": date_text(a), "iso": date_iso(a),
+        "topic": topic, "dateline": a.dateline, "highlights": a.highlights, "summary": a.summary,
+        "reading": f"{minutes} min read", "draft": a.draft,
+    }
+
+
+def _feed(title: str, href: str) -> Context:
+    return {"title": title, "href": href}
+
+
+def _page(v: Views, path: str, title: str, description: str, *, feeds: Sequence[Context] = (),
+          lastmod: str | None = None, **more: Any) -> Context:
+    site_feed = _feed(v.config.title, v.urls.href(u.FEED))
+    return {
+        "path": path,
+        "title": f"{title} — {v.config.title}" if title != v.config.title else title,
+        "heading": title,
+        "description": description or v.config.description,
+        "canonical": v.urls.absolute(path),
+        "feeds": (*feeds, site_feed),
+        "og_type": "website",
+        "lastmod": lastmod,
+        "newer": None,
+        "older": None,
+        "json_ld": None,
+        "article": None,
+        **more,
+    }
+
+
+def _lastmod(v: Views, keys: Sequence[str]) -> str | None:
+    return v.site.articles[keys[0]].date.date().isoformat() if keys else None
+
+
+def home_context(v: Views) -> Context:
+    site = v.site
+    sections = tuple(
+        {"topic": _topic_summary(v, t), "articles": tuple(v.cards[k] for k in t.articles[:HOME_PER_TOPIC])}
+        for t in site.topics.values() if t.articles
+    )
+    top_tags = sorted(site.tags.values(), key=lambda t: (-len(t.articles), t.slug))[:HOME_TAGS]
+    return {
+        "site": v.common,
+        "page": _page(v, u.HOME, v.config.title, v.config.description, lastmod=_lastmod(v, site.order)),
+        "latest": tuple(v.cards[k] for k in site.order[: v.config.page_size]),
+        "sections": sections,
+        "topics": tuple(_topic_summary(v, t) for t in site.topics.values()),
+        "tags": tuple(_tag_summary(v, t) for t in sorted(top_tags, key=lambda t: (t.name.casefold(), t.slug))),
+        "tag_count": len(site.tags),
+        "article_count": len(site.articles),
+    }
+
+
+def _topic_summary(v: Views, t: Topic) -> Context:
+    return {"title": t.title, "description": t.description, "href": v.urls.href(u.topic_path(t.slug)),
+            "feed": v.urls.href(u.topic_feed_path(t.slug)), "count": len(t.articles)}
+
+
+def _tag_summary(v: Views, t: Tag) -> Context:
+    return {"name": t.name, "href": v.urls.href(u.tag_path(t.slug)), "feed": v.urls.href(u.tag_feed_path(t.slug)),
+            "count": len(t.articles)}
+
+
+def article_context(v: Views, key: str) -> Context:
+    a = v.site.articles[key]
+    card = v.cards[key]
+    topic = v.site.topics[a.topic]
+    tags = tuple(v.site.tags[slug] for slug in a.tags)
+    feeds = (_feed(f"{v.config.title}: {topic.title}", v.urls.href(u.topic_feed_path(topic.slug))),
+             *(_feed(f"{v.config.title}: {t.name}", v.urls.href(u.tag_feed_path(t.slug))) for t in tags))
+    older, newer = v.site.neighbours[key]
+    source_is_url = a.source.startswith(("http://", "https://"))
+    article = {
+        **card,
+        "body": Markup(a.body_html),
+        "images": tuple({"caption": i.caption, "credit": i.credit} for i in a.images),
+        "factboxes": tuple({"label": f.label, "title": f.title, "paragraphs": _paragraphs(f.text)}
+                           for f in a.factboxes),
+        "read_more": a.read_more,
+        "source": {"text": a.source, "href": a.source if source_is_url else None} if a.source else None,
+        "tags": tuple({"name": t.name, "href": v.urls.href(u.tag_path(t.slug))} for t in tags),
+        "extra": a.extra,
+    }
+    json_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "description": a.summary or a.title,
+        "datePublished": a.date.isoformat(),
+        "url": v.urls.absolute(key),
+        "mainEntityOfPage": v.urls.absolute(key),
+        "articleSection": topic.title,
+        "keywords": tuple(t.name for t in tags),
+        "inLanguage": v.config.language,
+        "wordCount": a.words,
+        "author": {"@type": "Organization", "name": v.config.author or v.config.title},
+        "publisher": {"@type": "Organization", "name": v.config.title},
+        **({"dateline": a.dateline} if a.dateline else {}),
+        **({"isBasedOn": a.source} if source_is_url else {}),
+    }
+    return {
+        "site": v.common,
+        "page": _page(v, key, a.title, a.summary, feeds=feeds, lastmod=a.date.date().isoformat(),
+                      og_type="article", json_ld=json_ld,
+                      article={"published": a.date.isoformat(), "section": topic.title,
+                               "tags": tuple(t.name for t in tags)}),
+        "article": article,
+        "older": v.cards[older] if older else None,
+        "newer": v.cards[newer] if newer else None,
+        "related": tuple(v.cards[k] for k in v.site.related[key]),
+    }
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    return tuple(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
+
+
+def topic_contexts(v: Views, topic: Topic) -> list[tuple[str, Context]]:
+    feed = _feed(f"{v.config.title}: {topic.title}", v.urls.href(u.topic_feed_path(topic.slug)))
+    return _paginated(v, topic.articles, lambda n: u.topic_path(topic.slug, n), topic.title,
+                      topic.description or f"Articles on {topic.title}.", feed, kind="topic")
+
+
+def tag_contexts(v: Views, tag: Tag) -> list[tuple[str, Context]]:
+    feed = _feed(f"{v.config.title}: {tag.name}", v.urls.href(u.tag_feed_path(tag.slug)))
+    count = len(tag.articles)
+    description = f"{count} article{'s' if count != 1 else ''} tagged {tag.name}."
+    return _paginated(v, tag.articles, lambda n: u.tag_path(tag.slug, n), tag.name, description, feed, kind="tag")
+
+
+def _paginated(v: Views, keys: Sequence[str], path_of: Any, title: str, description: str, feed: Context, *,
+               kind: str) -> list[tuple[str, Context]]:
+    size = v.config.page_size
+    total = max(1, -(-len(keys) // size))
+    out = []
+    for n in range(1, total + 1):
+        chunk = keys[(n - 1) * size: n * size]
+        newer = v.urls.href(path_of(n - 1)) if n > 1 else None
+        older = v.urls.href(path_of(n + 1)) if n < total else None
+        suffix = f" (page {n} of {total})" if n > 1 else ""
+        page = _page(v, path_of(n), title + suffix, description + suffix, feeds=(feed,),
+                     lastmod=_lastmod(v, chunk), newer=newer, older=older)
+        out.append((path_of(n), {
+            "site": v.common, "page": page, "kind": kind, "heading": title, "intro": description,
+            "feed": feed, "articles": tuple(v.cards[k] for k in chunk),
+            "pagination": {"number": n, "total": total, "newer": newer, "older": older},
+        }))
+    return out
+
+
+def tags_context(v: Views) -> Context:
+    tags = sorted(v.site.tags.values(), key=lambda t: (t.name.casefold(), t.slug))
+    count = len(tags)
+    return {
+        "site": v.common,
+        "page": _page(v, u.TAGS, "Tags", f"All {count} tags of {v.config.title}, with their article counts."),
+        "tags": tuple(_tag_summary(v, t) for t in tags),
+    }
+
+
+def archive_context(v: Views) -> Context:
+    months: dict[tuple[int, int], list[str]] = {}
+    for key in v.site.order:
+        d = v.site.articles[key].date
+        months.setdefault((d.year, d.month), []).append(key)
+    return {
+        "site": v.common,
+        "page": _page(v, u.ARCHIVE, "Archive", f"Every article of {v.config.title}, month by month.",
+                      lastmod=_lastmod(v, v.site.order)),
+        "months": tuple(
+            {"id": f"m{y:04d}-{m:02d}", "label": f"{MONTHS[m - 1]} {y}",
+             "articles": tuple(v.cards[k] for k in keys)}
+            for (y, m), keys in months.items()
+        ),
+    }
+
+
+def not_found_context(v: Views) -> Context:
+    return {
+        "site": v.common,
+        "page": _page(v, u.NOT_FOUND, "Page not found", "There is no page at this address."),
+        "topics": tuple(_topic_summary(v, t) for t in v.site.topics.values()),
+    }
+
+
+def sitemap_context(pages: Sequence[Mapping[str, Any]]) -> Context:
+    """The sitemap of the given page contexts' `page` entries (the 404 page left out)."""
+    return {"urls": tuple({"loc": p["canonical"], "lastmod": p["lastmod"]} for p in pages
+                          if p["path"] != u.NOT_FOUND)}
+
+
+def robots_context(v: Views) -> Context:
+    return {"sitemap": v.urls.absolute(u.SITEMAP)}

@@ -1,0 +1,99 @@
+"""The only place that decides slugs, URLs and output paths.
+
+A page is known by its *site path*: the part of its URL after the site's root,
+such as `2024/11/baalbek-strike/` or `feed.xml` (`""` is the home page). From a
+site path come its link (`href`: root-relative, so pages work on any host), its
+absolute URL (`absolute`, from the base URL: for feeds, sitemap, canonical and
+Open Graph) and its output file (`output_path`: pretty URLs end in `index.html`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 100
+
+
+def check_slug(value: str) -> str | None:
+    """None when `value` is a safe slug, else what is wrong with it."""
+    if len(value) > SLUG_MAX:
+        return f"{value[:40]!r}... is longer than {SLUG_MAX} characters"
+    if SLUG_RE.match(value):
+        return None
+    return f"{value!r} is not a slug (use lowercase letters, digits and hyphens, e.g. {slugify(value)!r})"
+
+
+def slugify(text: str) -> str:
+    """A slug made from `text`: ASCII lowercase words joined by hyphens (`'Al-Nuri Mosque'` -> `'al-nuri-mosque'`)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-") or "article"
+
+
+def article_path(date: datetime, slug: str) -> str:
+    """`2024/11/<slug>/`: the year and month of publication and the slug, never the topic or tags."""
+    return f"{date.year:04d}/{date.month:02d}/{slug}/"
+
+
+def paged(path: str, page: int) -> str:
+    """Page `page` of a paginated list whose first page is at `path`."""
+    return path if page == 1 else f"{path}page/{page}/"
+
+
+def topic_path(slug: str, page: int = 1) -> str:
+    return paged(f"topics/{slug}/", page)
+
+
+def tag_path(slug: str, page: int = 1) -> str:
+    return paged(f"tags/{slug}/", page)
+
+
+def topic_feed_path(slug: str) -> str:
+    return f"topics/{slug}/feed.xml"
+
+
+def tag_feed_path(slug: str) -> str:
+    return f"tags/{slug}/feed.xml"
+
+
+HOME = ""
+TAGS = "tags/"
+ARCHIVE = "archive/"
+NOT_FOUND = "404.html"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+STATIC = "static/"
+STYLESHEET = "static/style.css"
+
+
+def output_path(path: str) -> str:
+    """The output-relative file of a site path: directories get `index.html`."""
+    return f"{path}index.html" if path == "" or path.endswith("/") else path
+
+
+@dataclass(frozen=True, slots=True)
+class Urls:
+    """Links and absolute URLs for one base URL (`site.yaml`'s, or `--base-url`, or the preview's)."""
+
+    base_url: str
+
+    @classmethod
+    def for_base(cls, base_url: str) -> Urls:
+        return cls(base_url.rstrip("/") + "/")
+
+    @property
+    def prefix(self) -> str:
+        """The base URL's path (`/` or `/digest/`): root-relative links start with it."""
+        return urlsplit(self.base_url).path or "/"
+
+    def href(self, path: str) -> str:
+        return self.prefix + path
+
+    def absolute(self, path: str) -> str:
+        return self.base_url + path
