@@ -1,0 +1,153 @@
+"""`digest import`: read every input, plan every article, print, then write.
+
+Nothing is written until every input has been read and understood: a bad input
+(missing, a folder, binary, not UTF-8, empty, no article) is reported with all
+the others and the run stops with exit status 1. Files are written atomically
+(a temporary dotfile in the same folder, then `os.replace`); `--dry-run` prints
+the same lines and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO, TextIO
+
+from generator.config import SiteConfig
+from generator.errors import BuildError, ContentError, DigestError
+from generator.frontmatter import split
+from generator.importer.classify import Classifier
+from generator.importer.clean import clean
+from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Record, format_manifest, parse_manifest, plan
+from generator.importer.report import explain as explain_lines
+from generator.importer.report import status_line, summary
+from generator.importer.segment import decode, segment
+
+STDIN = "-"
+
+
+def run_import(
+    config: SiteConfig, dumps: Sequence[str], *, content_dir: Path, dry_run: bool, force: bool,
+    explain: bool, out: TextIO, stdin: BinaryIO,
+) -> int:
+    classifier = Classifier.of(config)
+    items: list[Item] = []
+    errors: list[DigestError] = []
+    for name in dumps:
+        try:
+            items.extend(_read_dump(name, stdin, config, classifier))
+        except BuildError as exc:
+            errors.extend(exc.errors)
+        except DigestError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else BuildError(errors)
+    files = _content_files(content_dir)
+    manifest_path = content_dir / MANIFEST
+    old_manifest = _read_manifest(manifest_path)
+    decisions, records = plan(items, files, parse_manifest(old_manifest, _shown(manifest_path)) if old_manifest
+                              else {}, config, force=force)
+    for decision in decisions:
+        print(status_line(decision, _shown(content_dir / decision.path), dry_run=dry_run), file=out)
+        if explain and decision.status != "duplicate":
+            print("\n".join(explain_lines(decision)), file=out)
+    if not dry_run:
+        _write(content_dir, decisions, records, old_manifest)
+    print(summary(decisions, len(dumps), dry_run=dry_run), file=out)
+    return 0
+
+
+def _read_dump(name: str, stdin: BinaryIO, config: SiteConfig, classifier: Classifier) -> list[Item]:
+    shown = "<stdin>" if name == STDIN else name
+    try:
+        data = stdin.read() if name == STDIN else Path(name).read_bytes()
+        text = decode(data)
+    except FileNotFoundError:
+        raise ContentError(shown, None, None, "no such file") from None
+    except IsADirectoryError:
+        raise ContentError(shown, None, None, "is a folder, not a dump file") from None
+    except OSError as exc:
+        raise ContentError(shown, None, None, f"cannot be read ({exc.strerror or exc})") from None
+    except ValueError as exc:
+        raise ContentError(shown, None, None, str(exc)) from None
+    items, errors = [], []
+    for raw in segment(text, shown, config.tz):
+        try:
+            article = clean(raw, shown)
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        items.append(Item(article, classifier.classify(article)))
+    if errors:
+        raise BuildError(errors)
+    return items
+
+
+def _content_files(content_dir: Path) -> dict[str, ContentFile]:
+    """Every `.md` file under the content folder (dotfiles and dot-folders skipped), parsed when possible."""
+    if content_dir.exists() and not content_dir.is_dir():
+        raise DigestError(f"{_shown(content_dir)}: is not a folder (--content-dir must name a folder)")
+    files = {}
+    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else []:
+        rel = path.relative_to(content_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        try:
+            text: str | None = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        except OSError as exc:
+            raise DigestError(f"{_shown(path)}: cannot be read ({exc.strerror})") from None
+        meta = None
+        if text is not None:
+            try:
+                meta = split(text, rel.as_posix()).meta
+            except ContentError:
+                meta = None
+        files[rel.as_posix()] = ContentFile(rel.as_posix(), text, meta)
+    return files
+
+
+def _read_manifest(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DigestError(f"{_shown(path)}: cannot be read ({exc})") from None
+
+
+def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, Record], old_manifest: str) -> None:
+    try:
+        for decision in decisions:
+            if decision.text is not None:
+                _atomic_write(content_dir / decision.path, decision.text)
+            if decision.remove:
+                (content_dir / decision.remove).unlink(missing_ok=True)
+        manifest = format_manifest(records)
+        if manifest != old_manifest and (records or old_manifest):
+            _atomic_write(content_dir / MANIFEST, manifest)
+    except OSError as exc:
+        raise DigestError(f"{_shown(Path(exc.filename or content_dir))}: cannot write ({exc.strerror})") from None
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the working folder when it is inside it, else as it is."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,183 @@
+"""What to do with each imported article: create, update, leave, or keep an editor's file.
+
+What import last wrote is tracked in a manifest, `content/.digest-import.json`,
+one record per article id: the file's path, the hash of the bytes written, the
+hash of the import's own version (with the classifier's topic and tags) and the
+classifier's topic and tags. A sidecar rather than a hash in the front matter:
+the articles stay clean for editors, a hash in the file would change the bytes it
+hashes, and an editor who copies a file does not copy its history. The build
+skips dotfiles under content/, and the manifest is committed with content/.
+
+For an article already on disk (found by the `id` in its front matter, else by
+the manifest's path):
+
+- the file's `topic` or `tags` differing from the classifier's last answer are
+  an editor's choice and win over the classifier;
+- the file equals what import would write now: **unchanged**;
+- the file is what import last wrote (not edited): **updated** (moved when its
+  topic changed);
+- the file was edited by hand: with `--force` **overwrote your edits** (still
+  keeping the editor's topic and tags); else **kept your edits** when the dump
+  brings nothing new, and **conflict** when the dump's version changed too (or
+  import never wrote the file); either way the file stays as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from generator.config import SiteConfig
+from generator.errors import DigestError
+from generator.importer.classify import Classification
+from generator.importer.clean import Article
+from generator.importer.emit import article_id, base_slug, digest, render
+
+MANIFEST = ".digest-import.json"
+MANIFEST_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    path: str  # relative to the content folder, with '/'
+    written: str  # sha256 of the file import wrote
+    imported: str  # sha256 of the import's own version of the article
+    topic: str  # the classifier's topic and tags when it was written
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContentFile:
+    path: str  # relative to the content folder, with '/'
+    text: str | None  # None when it is not UTF-8
+    meta: Mapping[str, Any] | None  # None when its front matter does not parse
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    article: Article
+    classification: Classification
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    status: str  # created, updated, unchanged, kept your edits, conflict, overwrote your edits, duplicate
+    item: Item
+    id: str
+    path: str
+    text: str | None = None  # what to write at `path` (None: write nothing)
+    remove: str | None = None  # the file's old path when it moves
+    topic: str = ""
+    tags: tuple[str, ...] = ()
+    editor_topic: bool = False
+    editor_tags: bool = False
+
+
+def parse_manifest(text: str, where: str) -> dict[str, Record]:
+    try:
+        data = json.loads(text)
+        return {key: Record(**{**value, "tags": tuple(value["tags"])}) for key, value in data["articles"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise DigestError(f"{where}: not an import manifest (delete it: the next import writes a new one)") from None
+
+
+def format_manifest(records: Mapping[str, Record]) -> str:
+    articles = {key: asdict(records[key]) for key in sorted(records)}
+    return json.dumps({"version": MANIFEST_VERSION, "articles": articles}, ensure_ascii=False, indent=2) + "\n"
+
+
+def plan(
+    items: Iterable[Item], files: Mapping[str, ContentFile], manifest: Mapping[str, Record],
+    config: SiteConfig, *, force: bool,
+) -> tuple[list[Decision], dict[str, Record]]:
+    """Decide every article's fate; return the decisions and the manifest to write afterwards."""
+    by_id: dict[str, str] = {}
+    for path in sorted(files):
+        meta = files[path].meta
+        if meta is not None and isinstance(meta.get("id"), str):
+            by_id.setdefault(meta["id"], path)
+    records = dict(manifest)
+    taken = {PurePosixPath(path).stem for path in files}
+    decisions: list[Decision] = []
+    done: dict[str, str] = {}  # id -> path, for articles given twice
+    for item in items:
+        aid = article_id(item.article)
+        if aid in done:
+            decisions.append(Decision("duplicate", item, aid, done[aid]))
+            continue
+        record = records.get(aid)
+        current = by_id.get(aid) or (record.path if record is not None and record.path in files else None)
+        if current is None:
+            decision = _new(item, aid, taken)
+        else:
+            decision = _existing(item, aid, files[current], record, files, taken, config, force=force)
+        decisions.append(decision)
+        done[aid] = decision.path
+        written = decision.text if decision.text is not None else (
+            files[current].text if current is not None and decision.status == "unchanged" else None)
+        if written is not None:
+            own = item.classification
+            imported = render(item.article, aid, own.topic, own.tag_slugs)
+            records[aid] = Record(decision.path, digest(written), digest(imported), own.topic, own.tag_slugs)
+    removed = {d.remove for d in decisions if d.remove}
+    present = (set(files) - removed) | {d.path for d in decisions if d.text is not None}
+    return decisions, {key: r for key, r in records.items() if r.path in present}
+
+
+def _new(item: Item, aid: str, taken: set[str]) -> Decision:
+    own = item.classification
+    slug = _unique(base_slug(item.article, aid), taken)
+    text = render(item.article, aid, own.topic, own.tag_slugs)
+    return Decision("created", item, aid, f"{own.topic}/{slug}.md", text, topic=own.topic, tags=own.tag_slugs)
+
+
+def _existing(
+    item: Item, aid: str, file: ContentFile, record: Record | None, files: Mapping[str, ContentFile],
+    taken: set[str], config: SiteConfig, *, force: bool,
+) -> Decision:
+    own = item.classification
+    topic, tags, editor_topic, editor_tags = _editor_choice(file.meta, record, own, config)
+    text = render(item.article, aid, topic, tags)
+    common = {"topic": topic, "tags": tags, "editor_topic": editor_topic, "editor_tags": editor_tags}
+    if file.text == text:
+        return Decision("unchanged", item, aid, file.path, **common)
+    edited = record is None or file.text is None or digest(file.text) != record.written
+    if edited and not force:
+        imported = digest(render(item.article, aid, own.topic, own.tag_slugs))
+        status = "kept your edits" if record is not None and imported == record.imported else "conflict"
+        return Decision(status, item, aid, file.path, **common)
+    path, stem = file.path, PurePosixPath(file.path).stem
+    if PurePosixPath(file.path).parent.name != topic:  # the topic changed: the file moves with it
+        path = f"{topic}/{stem}.md"
+        if path in files:
+            path = f"{topic}/{_unique(stem, taken)}.md"
+    status = "overwrote your edits" if edited else "updated"
+    return Decision(status, item, aid, path, text, file.path if path != file.path else None, **common)
+
+
+def _editor_choice(
+    meta: Mapping[str, Any] | None, record: Record | None, own: Classification, config: SiteConfig,
+) -> tuple[str, tuple[str, ...], bool, bool]:
+    """The topic and tags to write: an editor's (differing from the classifier's last answer) win."""
+    topic, tags = own.topic, own.tag_slugs
+    if meta is None:
+        return topic, tags, False, False
+    theirs = meta.get("topic")
+    editor_topic = (isinstance(theirs, str) and config.topic(theirs) is not None
+                    and (record is None or theirs != record.topic) and theirs != topic)
+    their_tags = meta.get("tags", [])
+    editor_tags = (isinstance(their_tags, list) and all(isinstance(t, str) for t in their_tags)
+                   and (record is None or tuple(their_tags) != record.tags) and tuple(their_tags) != tags)
+    return (theirs if editor_topic else topic), (tuple(their_tags) if editor_tags else tags), editor_topic, editor_tags
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
