@@ -106,12 +106,12 @@ def _clashes(articles: list[Article]) -> list[ContentError]:
     for a in articles:
         first = by_key.setdefault(a.key, a)
         if first is not a:
-            errors.append(ContentError(a.path, None, "slug", f"the URL /{a.key} is also that of {first.path} "
-                                       "(give one of them another slug:)"))
+            message = f"the URL /{a.key} is also that of {first.path} (give one of them another slug:)"
+            errors.append(ContentError(a.path, a.line_of("slug", "date"), "slug", message))
         if a.id:
             first = by_id.setdefault(a.id, a)
             if first is not a:
-                errors.append(ContentError(a.path, None, "id", f"{a.id!r} is also the id of {first.path} "
+                errors.append(ContentError(a.path, a.line_of("id"), "id", f"{a.id!r} is also the id of {first.path} "
                                            "(ids must be unique: feed readers tell articles apart by them)"))
     return errors
 

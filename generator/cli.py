@@ -38,15 +38,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     from generator.build import run_build
 
+    base_url = args.base_url
+    if base_url is not None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+            raise DigestError(f"--base-url: {base_url!r} is not an absolute http(s) URL (e.g. https://example.org/)")
     output = Path(args.output) if args.output else None
-    return run_build(config, output=output, base_url=args.base_url, drafts=args.drafts, out=sys.stdout)
-
-
-def _base_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise argparse.ArgumentTypeError(f"{value!r} is not an absolute http(s) URL (e.g. https://example.org/)")
-    return value.rstrip("/") + "/"
+    return run_build(config, output=output, base_url=base_url, drafts=args.drafts, out=sys.stdout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
     p.add_argument("--output", metavar="DIR", help="where the site goes (default: output_dir of site.yaml, public/)")
-    p.add_argument("--base-url", type=_base_url, metavar="URL",
+    p.add_argument("--base-url", metavar="URL",
                    help="absolute URL of the published site, for feeds, sitemap and canonical links "
                    "(default: base_url of site.yaml)")
     p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")

@@ -60,6 +60,11 @@ class Article:
     read_more: tuple[str, ...] = ()
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line, for messages
+
+    def line_of(self, *keys: str) -> int:
+        """The line of the first of `keys` the front matter sets (1, its first line, when none)."""
+        return next((self.lines[k] for k in keys if k in self.lines), 1)
 
     @property
     def sort_key(self) -> tuple[float, str]:

@@ -23,7 +23,7 @@ from generator.config import SiteConfig
 from generator.errors import BuildError, ContentError
 from generator.frontmatter import LineDict, split
 from generator.model import Article, FactBox, Image
-from generator.urls import article_path, check_slug
+from generator.urls import article_path, check_slug, slugify
 
 # Characters HTML and XML forbid or flag: C0/C1 controls (but tab and line
 # breaks), DEL and the non-characters.
@@ -135,7 +135,7 @@ def _records(value: Any, name: str, keys: dict[str, bool]) -> list[dict[str, str
         for key, required in keys.items():
             if item.get(key) is None:
                 if required:
-                    raise Problem("is required", f"{where}.{key}", line_of(key))
+                    raise Problem(f"is required (write {key}: and its text)", f"{where}.{key}", line_of(key))
                 continue
             fields[key] = _text(item[key], one_line=False, field=f"{where}.{key}", line=line_of(key))
         out.append(fields)
@@ -176,6 +176,10 @@ FIELDS: Mapping[str, Field] = {
 
 def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: MarkdownIt) -> Article:
     """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem."""
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise ContentError(path, line, None, f"contains the control character U+{ord(bad.group()):04X} (remove it)")
     fm = split(text, path)
     errors: list[ContentError] = []
     values: dict[str, Any] = {}
@@ -193,15 +197,10 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
         except Problem as p:
             errors.append(ContentError(path, p.line or fm.line_of(name), p.field or name, p.message))
     if fm.meta.get("slug") is None:
-        problem = check_slug(stem)
-        if problem:
-            errors.append(ContentError(path, 1, "slug", f"the file name {problem} (rename the file or set slug:)"))
+        if check_slug(stem):
+            errors.append(ContentError(path, 1, "slug", f"the file name {stem!r} is not a slug (rename the file to "
+                                       f"{slugify(stem)}.md or set slug: {slugify(stem)})"))
         values["slug"] = stem
-    bad = _FORBIDDEN.search(fm.body)
-    if bad:
-        line = fm.body_line + fm.body.count("\n", 0, bad.start())
-        errors.append(ContentError(path, line, "body", f"contains the control character U+{ord(bad.group()):04X} "
-                                   "(remove it)"))
     if errors:
         raise BuildError(errors)
     when, has_time = values.pop("date")
@@ -218,6 +217,7 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
         id=values.pop("id", ""),
         tags=values.pop("tags", ()),
         extra={k: _plain(v) for k, v in fm.meta.items() if k not in FIELDS},
+        lines=dict(fm.lines),
         **values,
     )
 

@@ -72,9 +72,11 @@ def _previous(output: Path) -> set[str]:
 
 
 def _mark(output: Path, paths: Iterable[str]) -> None:
-    tmp = output / f"{MARKER}.tmp"
-    tmp.write_text(_HEADER + "".join(f"{p}\n" for p in sorted(paths)), encoding="utf-8")
-    os.replace(tmp, output / MARKER)
+    data = (_HEADER + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")
+    if not _same(output / MARKER, data):
+        tmp = output / f"{MARKER}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, output / MARKER)
 
 
 def _same(target: Path, data: bytes) -> bool:
