@@ -149,8 +149,8 @@ class Classifier:
             if names:
                 reasons.append(TagReason(tag.slug, names))
         if dateline:
-            tag = next((t for t in self.config.tags if norm(dateline) in {norm(n) for n in t.names}), None)
-            slug = tag.slug if tag is not None else slugify(dateline)
+            city = next((t for t in self.config.tags if norm(dateline) in {norm(n) for n in t.names}), None)
+            slug = city.slug if city is not None else slugify(dateline)
             known = next((i for i, r in enumerate(reasons) if r.slug == slug), None)
             if known is not None:
                 reasons[known] = TagReason(slug, reasons[known].names, dateline)

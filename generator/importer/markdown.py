@@ -13,7 +13,7 @@ thematic break.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from generator.importer.clean import Paragraph
 
@@ -31,6 +31,11 @@ def escape(text: str) -> str:
     return _LEADING_RE.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", out, count=1)
 
 
-def body(paragraphs: Iterable[Paragraph]) -> str:
-    """The article body: one Markdown paragraph (or list item) per paragraph, blank lines between."""
-    return "\n\n".join(f"- {escape(p.text)}" if p.bullet else escape(p.text) for p in paragraphs)
+def body(paragraphs: Sequence[Paragraph]) -> str:
+    """The article body: one Markdown paragraph per paragraph, blank lines between; bullets make a list."""
+    out = []
+    for i, paragraph in enumerate(paragraphs):
+        if i:
+            out.append("\n" if paragraph.bullet and paragraphs[i - 1].bullet else "\n\n")
+        out.append(f"- {escape(paragraph.text)}" if paragraph.bullet else escape(paragraph.text))
+    return "".join(out)

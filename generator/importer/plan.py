@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -139,39 +139,48 @@ def _existing(
     taken: set[str], config: SiteConfig, *, force: bool,
 ) -> Decision:
     own = item.classification
-    topic, tags, editor_topic, editor_tags = _editor_choice(file.meta, record, own, config)
+    topic, editor_topic = _editor_topic(file.meta, record, own, config)
+    tags, editor_tags = _editor_tags(file.meta, record, own)
     text = render(item.article, aid, topic, tags)
-    common = {"topic": topic, "tags": tags, "editor_topic": editor_topic, "editor_tags": editor_tags}
+    kept = Decision("unchanged", item, aid, file.path, None, None, topic, tags, editor_topic, editor_tags)
     if file.text == text:
-        return Decision("unchanged", item, aid, file.path, **common)
+        return kept
     edited = record is None or file.text is None or digest(file.text) != record.written
     if edited and not force:
         imported = digest(render(item.article, aid, own.topic, own.tag_slugs))
-        status = "kept your edits" if record is not None and imported == record.imported else "conflict"
-        return Decision(status, item, aid, file.path, **common)
+        return replace(kept, status="kept your edits" if record is not None and imported == record.imported
+                       else "conflict")
     path, stem = file.path, PurePosixPath(file.path).stem
     if PurePosixPath(file.path).parent.name != topic:  # the topic changed: the file moves with it
         path = f"{topic}/{stem}.md"
         if path in files:
             path = f"{topic}/{_unique(stem, taken)}.md"
-    status = "overwrote your edits" if edited else "updated"
-    return Decision(status, item, aid, path, text, file.path if path != file.path else None, **common)
+    return replace(kept, status="overwrote your edits" if edited else "updated", path=path, text=text,
+                   remove=file.path if path != file.path else None)
 
 
-def _editor_choice(
+# An editor's topic or tags are those in the file that differ from the classifier's
+# answer when import last wrote it (all of them when import never wrote the file).
+
+def _editor_topic(
     meta: Mapping[str, Any] | None, record: Record | None, own: Classification, config: SiteConfig,
-) -> tuple[str, tuple[str, ...], bool, bool]:
-    """The topic and tags to write: an editor's (differing from the classifier's last answer) win."""
-    topic, tags = own.topic, own.tag_slugs
-    if meta is None:
-        return topic, tags, False, False
-    theirs = meta.get("topic")
-    editor_topic = (isinstance(theirs, str) and config.topic(theirs) is not None
-                    and (record is None or theirs != record.topic) and theirs != topic)
-    their_tags = meta.get("tags", [])
-    editor_tags = (isinstance(their_tags, list) and all(isinstance(t, str) for t in their_tags)
-                   and (record is None or tuple(their_tags) != record.tags) and tuple(their_tags) != tags)
-    return (theirs if editor_topic else topic), (tuple(their_tags) if editor_tags else tags), editor_topic, editor_tags
+) -> tuple[str, bool]:
+    theirs = meta.get("topic") if meta is not None else None
+    if (isinstance(theirs, str) and config.topic(theirs) is not None and theirs != own.topic
+            and (record is None or theirs != record.topic)):
+        return theirs, True
+    return own.topic, False
+
+
+def _editor_tags(
+    meta: Mapping[str, Any] | None, record: Record | None, own: Classification,
+) -> tuple[tuple[str, ...], bool]:
+    theirs = meta.get("tags", []) if meta is not None else None
+    if not isinstance(theirs, list) or not all(isinstance(tag, str) for tag in theirs):
+        return own.tag_slugs, False
+    if tuple(theirs) != own.tag_slugs and (record is None or tuple(theirs) != record.tags):
+        return tuple(theirs), True
+    return own.tag_slugs, False
 
 
 def _unique(slug: str, taken: set[str]) -> str:
