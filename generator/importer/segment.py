@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
 from generator.errors import ContentError
-from generator.importer.lines import Line, has_update_prefix, is_chrome, is_counter, norm, split_credit
+from generator.importer.lines import Line, bullet_text, has_update_prefix, is_chrome, is_counter, norm, split_credit
 
 NO_ARTICLE = ("no article found (an article is a headline, an 'Updated 15 November 2024' line, "
               "then the headline again and the text)")
@@ -133,7 +133,7 @@ def segment(text: str, where: str, tz: tzinfo) -> tuple[RawArticle, ...]:
 def _header(lines: list[Line], stamp: int, floor: int, published: date | datetime, where: str) -> _Header:
     after = _skip_chrome(lines, stamp + 1)
     headline = None
-    if after < len(lines):
+    if after < len(lines) and _may_be_headline(lines[after].text):
         key = norm(lines[after].text)
         headline = next((k for k in range(stamp - 1, floor - 1, -1) if norm(lines[k].text) == key), None)
     body_start = after + 1 if headline is not None else after
@@ -160,10 +160,17 @@ def _skip_chrome(lines: list[Line], index: int) -> int:
     return index
 
 
+def _may_be_headline(text: str) -> bool:
+    """Not chrome, a caption or a bullet: a line that could be a headline."""
+    text = text.strip()
+    return bool(text) and not (is_chrome(text) or split_credit(text) or bullet_text(text) is not None)
+
+
 def _headline_above(lines: list[Line], stamp: int, floor: int) -> int | None:
+    """The nearest line above the stamp that may be a headline, if it looks like one (short, no full stop)."""
     for k in range(stamp - 1, floor - 1, -1):
         text = lines[k].text.strip()
-        if not text or is_chrome(text) or has_update_prefix(text) or split_credit(text):
+        if not _may_be_headline(text) or has_update_prefix(text):  # without its repeat, `Update ...` is a slide
             continue
         if text.endswith(".") or len(text.split()) > _HEADLINE_MAX_WORDS:
             return None
