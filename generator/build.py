@@ -180,11 +180,20 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
     stats = write_site(target, result.files, sources=sources)
     for a in result.skipped:
         print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)", file=out)
-    print(_summary(result, stats, target, time.perf_counter() - start), file=out)
+    print(_summary(result, stats, _shown(target), time.perf_counter() - start), file=out)
     return 0
 
 
-def _summary(result: BuildResult, stats: WriteStats, target: Path, seconds: float) -> str:
+def _shown(path: Path) -> str:
+    """`path` relative to the current folder when inside it (`public`), else absolute."""
+    path = path.resolve()
+    try:
+        return str(path.relative_to(Path.cwd())) or "."
+    except ValueError:
+        return str(path)
+
+
+def _summary(result: BuildResult, stats: WriteStats, target: str, seconds: float) -> str:
     site = result.site
     left_out = "".join(f", {_count(len(items), what)} left out"
                        for items, what in ((result.drafts, "draft"), (result.skipped, "future article")) if items)

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator import __version__
-from generator.config import load_config
+from generator.config import CONFIG_NAME, load_config
 from generator.errors import DigestError
 
 
@@ -45,6 +45,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
             raise DigestError(f"--base-url: {base_url!r} is not an absolute http(s) URL (e.g. https://example.org/)")
     output = Path(args.output) if args.output else None
     return run_build(config, output=output, base_url=base_url, drafts=args.drafts, out=sys.stdout)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    if not (site / CONFIG_NAME).is_file():
+        # Not a site folder at all: refuse now. A broken site.yaml, by contrast,
+        # is shown in the browser and fixed while the server keeps running.
+        raise DigestError(f"{site / CONFIG_NAME}: not found (run digest in a site folder or pass --site DIR)")
+    from generator.server import run_serve
+
+    return run_serve(site, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts,
+                     out=sys.stdout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,6 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: base_url of site.yaml)")
     p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser(
+        "serve",
+        help="preview the site with live reload while you edit",
+        description="Build the site in memory and serve it; rebuild what changed when content/, templates/, "
+        "static/ or site.yaml change, and update open pages by themselves. Nothing is written to the output folder.",
+    )
+    p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--open", action="store_true", help="open the site in the default web browser")
+    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    p.set_defaults(func=_cmd_serve)
     return parser
 
 

@@ -66,7 +66,7 @@ def _text_list(value: Any, config: SiteConfig) -> tuple[str, ...]:
     return tuple(_text(v) for v in _list(value, "item"))
 
 
-def _title(value: Any, config: SiteConfig) -> str:
+def _one_line(value: Any, config: SiteConfig) -> str:
     return _text(value)
 
 
@@ -158,14 +158,14 @@ class Field:
 
 
 FIELDS: Mapping[str, Field] = {
-    "id": Field(_title),
-    "title": Field(_title, "e.g. title: Ceasefire talks resume in Beirut"),
+    "id": Field(_one_line),
+    "title": Field(_one_line, "e.g. title: Ceasefire talks resume in Beirut"),
     "date": Field(_date, "e.g. date: 2024-11-15"),
     "topic": Field(_topic, "e.g. topic: region"),
     "slug": Field(_slug),
     "tags": Field(_tags),
-    "dateline": Field(_title),
-    "source": Field(_title),
+    "dateline": Field(_one_line),
+    "source": Field(_one_line),
     "highlights": Field(_text_list),
     "images": Field(_images),
     "factboxes": Field(_factboxes),

@@ -1,0 +1,98 @@
+"""Edit saved -> new text visible in Chromium, through `digest serve`.
+
+Copies a site to a temporary folder, starts the preview on it, opens one
+article in Debian's Chromium (driven by playwright) and edits that article's
+file N times. For each edit it reports two times, both from just before the
+write:
+
+- painted: when Chromium first painted the reloaded page holding the new
+  sentence (the page's `performance.timeOrigin` + first-contentful-paint, on
+  the same wall clock as the write): what the writer sees;
+- observed: when playwright's `wait_for_function` saw the sentence, which adds
+  playwright's own re-attachment after a navigation (~50-100 ms).
+
+Prints medians and spread. Not a test: numbers depend on the machine.
+
+    python benchmarks/serve_latency.py [--site DIR] [--runs 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.server import Preview  # noqa: E402
+from tests.browser import chromium  # noqa: E402
+
+
+def measure(site: Path, runs: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "site"
+        shutil.copytree(site, work, ignore=shutil.ignore_patterns("public", ".git", ".digest-cache"))
+        article = sorted((work / "content").rglob("*.md"))[0]
+        preview = Preview(work, port=0, out=io.StringIO(), quiet=0.02)
+        preview.start()
+        rel = next(p for p in preview.state.rebuilder.files
+                   if p.endswith(f"/{article.stem}/index.html"))
+        painted: list[float] = []
+        observed: list[float] = []
+        try:
+            with chromium() as browser:
+                page = browser.new_page()
+                page.goto(preview.url + rel[: -len("index.html")])
+                original = article.read_text(encoding="utf-8")
+                for i in range(runs):
+                    marker = f"Benchmark sentence number {i} is here."
+                    text = original.rstrip("\n") + f"\n\n{marker}\n"
+                    wall = time.time() * 1000
+                    start = time.perf_counter()
+                    article.write_text(text, encoding="utf-8")
+                    page.wait_for_function(f"document.body && document.body.innerText.includes({marker!r})",
+                                           polling="raf", timeout=30_000)
+                    observed.append((time.perf_counter() - start) * 1000)
+                    paint = page.evaluate(PAINT_JS)
+                    painted.append(paint - wall)
+                    time.sleep(0.2)
+        finally:
+            preview.stop()
+    return painted, observed
+
+
+# Epoch milliseconds of the current document's first contentful paint.
+PAINT_JS = """() => new Promise(resolve => {
+  const done = e => resolve(performance.timeOrigin + e.startTime);
+  const seen = performance.getEntriesByName('first-contentful-paint');
+  if (seen.length) return done(seen[0]);
+  new PerformanceObserver(list => done(list.getEntries()[0])).observe({type: 'paint', buffered: true});
+})"""
+
+
+def _line(name: str, values: list[float]) -> str:
+    ordered = sorted(values)
+    return (f"  {name:9} median {statistics.median(values):4.0f} ms   min {ordered[0]:4.0f}   "
+            f"p90 {ordered[max(0, int(len(ordered) * 0.9) - 1)]:4.0f}   max {ordered[-1]:4.0f}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", default=str(ROOT), help="site folder to copy (default: the bundled site)")
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    painted, observed = measure(Path(args.site), args.runs)
+    print(f"edit saved -> new text in Chromium, {len(painted)} edits on {args.site}:")
+    print(_line("painted", painted))
+    print(_line("observed", observed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+"""`digest serve`: the preview server.
+
+Serves the site from memory (never from, nor into, the published output
+folder), injects the live-reload script into HTML pages, and pushes a
+Server-Sent Event to every open page after each rebuild. The server is handed
+the rebuild machinery (`Rebuilder`) and the watcher only records changes; one
+debounced loop rebuilds. Requests that arrive during a rebuild wait for it, and
+a failed rebuild keeps the last good site while pages show the error.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import html
+import json
+import mimetypes
+import posixpath
+import sys
+import threading
+import webbrowser
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from generator.errors import DigestError
+from generator.rebuild import Outcome, Rebuilder
+from generator.watch import ChangeSet, Debouncer, watch
+
+EVENTS_PATH = "/__digest/events"
+SCRIPT_PATH = "/__digest/livereload.js"
+_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".xml": "application/xml",
+          ".txt": "text/plain", ".json": "application/json", ".svg": "image/svg+xml", ".ico": "image/x-icon",
+          ".webmanifest": "application/manifest+json", ".woff2": "font/woff2"}
+_TEXT = ("text/", "application/xml", "application/json", "image/svg+xml", "application/manifest+json")
+
+
+def content_type(path: str) -> str:
+    ext = posixpath.splitext(path)[1].lower()
+    kind = _TYPES.get(ext) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return f"{kind}; charset=utf-8" if kind.startswith(_TEXT) else kind
+
+
+def resolve(url_path: str) -> str | None:
+    """The output-relative file a URL path names, or None if it could name something outside the site.
+
+    `/a/b/` -> `a/b/index.html`; `..` segments (plain or %-encoded), backslashes,
+    NUL bytes and drive letters are refused rather than normalised away.
+    """
+    path = unquote(url_path)
+    if not path.startswith("/") or "\x00" in path or "\\" in path:
+        return None
+    segments = path.split("/")[1:]
+    if any(seg in ("..", ".") or ":" in seg for seg in segments):
+        return None
+    rel = "/".join(seg for seg in segments if seg)
+    if path.endswith("/") or rel == "":
+        rel = f"{rel}/index.html" if rel else "index.html"
+    return rel
+
+
+def url_of(rel: str) -> str:
+    """The URL path a client uses for output file `rel` (inverse of `resolve`)."""
+    if rel == "index.html":
+        return "/"
+    if rel.endswith("/index.html"):
+        return "/" + rel[: -len("index.html")]
+    return "/" + rel
+
+
+def inject(page: bytes, version: str) -> bytes:
+    tag = f'<script src="{SCRIPT_PATH}" data-version="{html.escape(version)}"></script>'.encode()
+    at = page.rfind(b"</body>")
+    return page[:at] + tag + page[at:] if at >= 0 else page + tag
+
+
+def _version(data: bytes | None) -> str:
+    return hashlib.sha1(data).hexdigest()[:16] if data is not None else "missing"
+
+
+def error_page(message: str) -> bytes:
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in message.splitlines())
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>Build error — digest preview</title><style>"
+        "body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;"
+        "color:#1a1a1a;background:#fff}h1{color:#9b1c1c}code{white-space:pre-wrap;font-size:.95rem}"
+        "li{margin:.5rem 0}@media (prefers-color-scheme:dark){body{color:#eee;background:#161616}"
+        "h1{color:#ff8a80}}</style></head><body><main><h1>The site could not be built</h1>"
+        f'<ul id="digest-errors">{items}</ul><p>Fix the file and save: this page comes back by itself.</p>'
+        "</main></body></html>"
+    ).encode()
+
+
+class PreviewState:
+    """The site being served, guarded by one condition: readers wait while a build runs."""
+
+    def __init__(self, rebuilder: Rebuilder, log: Callable[[str], None]) -> None:
+        self.rebuilder = rebuilder
+        self.log = log
+        self.cond = threading.Condition()
+        self.building = False
+        self.epoch = 0
+        self.last_css: tuple[str, ...] = ()
+        self.closed = False
+
+    def rebuild(self, changes: ChangeSet | None = None) -> Outcome:
+        with self.cond:
+            self.building = True
+        try:
+            outcome = self.rebuilder.full() if changes is None else self.rebuilder.apply(changes)
+        finally:
+            with self.cond:
+                self.building = False
+                self.epoch += 1
+                self.cond.notify_all()
+        with self.cond:
+            self.last_css = tuple(sorted(url_of(p) for p in outcome.changed if p.endswith(".css")))
+        if outcome.error:
+            self.log(f"build failed ({outcome.seconds * 1000:.0f} ms):")
+            for line in outcome.error.splitlines():
+                self.log(f"  {line}")
+        else:
+            self.log(f"rebuilt in {outcome.seconds * 1000:.0f} ms: {outcome.rendered} pages rendered, "
+                     f"{len(outcome.changed)} files changed")
+        return outcome
+
+    def snapshot(self) -> tuple[dict[str, bytes], str | None, int]:
+        """The files, the error (if the last build failed) and the epoch, once no build runs."""
+        with self.cond:
+            while self.building and not self.closed:
+                self.cond.wait(timeout=1)
+            return self.rebuilder.files, self.rebuilder.error, self.epoch
+
+    def page_version(self, rel: str | None, files: dict[str, bytes], error: str | None) -> str:
+        if error is not None:
+            return "error-" + hashlib.sha1(error.encode()).hexdigest()[:12]
+        return _version(files.get(rel) if rel else None)
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "digest-preview"
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the
+    # second waits for the client's delayed ACK (~40 ms per response).
+    disable_nagle_algorithm = True
+    state: PreviewState  # set on the subclass made by make_server
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+        pass  # quiet: the terminal is for build results
+
+    def do_HEAD(self) -> None:  # noqa: N802 (stdlib name)
+        self._serve(head=True)
+
+    def do_GET(self) -> None:  # noqa: N802 (stdlib name)
+        self._serve(head=False)
+
+    def _send(self, status: int, ctype: str, body: bytes, head: bool) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _serve(self, head: bool) -> None:
+        split = urlsplit(self.path)
+        if split.path == EVENTS_PATH:
+            return self._events(parse_qs(split.query).get("path", ["/"])[0])
+        if split.path == SCRIPT_PATH:
+            script = resources.files("generator").joinpath("livereload.js").read_bytes()
+            return self._send(200, content_type(SCRIPT_PATH), script, head)
+        rel = resolve(split.path)
+        files, error, _epoch = self.state.snapshot()
+        if rel is not None and rel not in files and not rel.endswith("index.html") and f"{rel}/index.html" in files:
+            # /topics/x -> /topics/x/, as static hosts do.
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", split.path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        is_page = rel is None or rel.endswith(".html") or rel not in files
+        version = self.state.page_version(rel, files, error)
+        if error is not None and is_page:
+            return self._send(500, content_type("x.html"), inject(error_page(error), version), head)
+        if rel is not None and rel in files:
+            body = files[rel]
+            if rel.endswith(".html"):
+                body = inject(body, version)
+            return self._send(200, content_type(rel), body, head)
+        missing = files.get("404.html", b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
+        return self._send(404, content_type("404.html"), inject(missing, version), head)
+
+    def _events(self, page_url: str) -> None:
+        rel = resolve(page_url)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "keep-alive")
+        self.end_headers()
+        self.close_connection = True
+        state = self.state
+        try:
+            files, error, seen = state.snapshot()
+            self._event("hello", {"version": state.page_version(rel, files, error)})
+            while True:
+                with state.cond:
+                    while state.epoch == seen and not state.closed:
+                        if not state.cond.wait(timeout=15):
+                            break
+                    if state.closed:
+                        return
+                    css = list(state.last_css)
+                if state.epoch == seen:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    continue
+                files, error, seen = state.snapshot()
+                self._event("change", {"version": state.page_version(rel, files, error), "css": css})
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            return
+
+    def _event(self, name: str, data: dict[str, object]) -> None:
+        self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+        self.wfile.flush()
+
+
+class PreviewServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def make_server(state: PreviewState, host: str, port: int) -> PreviewServer:
+    handler = type("BoundHandler", (Handler,), {"state": state})
+    try:
+        return PreviewServer((host, port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise DigestError(f"port {port} on {host} is already in use (try --port {port + 1})") from None
+        raise DigestError(f"cannot listen on {host}:{port} ({exc.strerror or exc})") from None
+
+
+class Preview:
+    """Everything `digest serve` runs: state, server thread, watcher and debouncer."""
+
+    def __init__(self, site_root: Path, *, host: str = "127.0.0.1", port: int = 8000,
+                 base_url: str | None = None, drafts: bool = True, out: TextIO = sys.stdout,
+                 quiet: float = 0.03) -> None:
+        self.out = out
+        self.root = Path(site_root).resolve()
+        self.state = PreviewState(Rebuilder(self.root, base_url=base_url, drafts=drafts), self.log)
+        self.server = make_server(self.state, host, port)
+        self.host, self.port = self.server.server_address[:2]
+        self.debouncer = Debouncer(self.state.rebuild, quiet=quiet)
+        self._observer = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in str(self.host) else self.host
+        return f"http://{host}:{self.port}/"
+
+    def log(self, line: str) -> None:
+        print(line, file=self.out, flush=True)
+
+    def start(self) -> Outcome:
+        outcome = self.state.rebuild()
+        config = self.state.rebuilder.config
+        output = config.output_path if config is not None else None
+        self.debouncer.start()
+        self._observer = watch(self.root, self.debouncer, output)
+        self._thread = threading.Thread(target=self.server.serve_forever, name="digest-http", daemon=True)
+        self._thread.start()
+        return outcome
+
+    def stop(self) -> None:
+        self.state.close()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        self.debouncer.stop()
+        self.server.shutdown()
+        self.server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+
+def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, drafts: bool,
+              out: TextIO = sys.stdout) -> int:
+    preview = Preview(site_root, host=host, port=port, drafts=drafts, out=out)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        preview.log(f"warning: the preview is exposed to the network on {host}; "
+                    "anyone who can reach this machine can read it")
+    preview.start()
+    preview.log(f"serving {preview.root} at {preview.url} (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(preview.url)
+    stop = threading.Event()
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        preview.log("stopping")
+    finally:
+        preview.stop()
+    return 0
