@@ -32,7 +32,7 @@ _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 FENCE = "---"
 
 
-class LineDict(dict):  # type: ignore[type-arg]
+class LineDict(dict[str, Any]):
     """A YAML mapping that remembers where it and each of its keys were written.
 
     `line` is the 1-based file line of the mapping, `key_lines` that of each key,
@@ -48,7 +48,7 @@ class LineDict(dict):  # type: ignore[type-arg]
 
 
 def _line_loader(first_line: int) -> type:
-    class _LineLoader(_Loader):  # type: ignore[misc, valid-type]
+    class _LineLoader(_Loader):
         pass
 
     def construct_map(loader: Any, node: yaml.MappingNode) -> Any:
@@ -99,8 +99,8 @@ def split(text: str, path: Path | str) -> FrontMatter:
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].rstrip("\r\n") != FENCE:
         raise ContentError(path, 1, None, "no front matter (the file must start with a '---' line)")
-    for end, line in enumerate(lines[1:], start=1):  # noqa: B007 (end is used below)
-        if line.rstrip("\r\n") in (FENCE, "..."):
+    for end, row in enumerate(lines[1:], start=1):  # noqa: B007 (end is used below)
+        if row.rstrip("\r\n") in (FENCE, "..."):
             break
     else:
         raise ContentError(path, 1, None, "front matter is not closed (add a '---' line after it)")

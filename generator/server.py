@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from watchdog.observers.api import BaseObserver
+
 from generator.errors import DigestError
 from generator.rebuild import Outcome, Rebuilder
 from generator.watch import ChangeSet, Debouncer, watch
@@ -262,9 +264,11 @@ class Preview:
         self.root = Path(site_root).resolve()
         self.state = PreviewState(Rebuilder(self.root, base_url=base_url, drafts=drafts), self.log)
         self.server = make_server(self.state, host, port)
-        self.host, self.port = self.server.server_address[:2]
+        bound_host, bound_port = self.server.server_address[:2]
+        self.host = bound_host.decode() if isinstance(bound_host, bytes | bytearray) else str(bound_host)
+        self.port = int(bound_port)
         self.debouncer = Debouncer(self.state.rebuild, quiet=quiet)
-        self._observer = None
+        self._observer: BaseObserver | None = None
         self._thread: threading.Thread | None = None
 
     @property

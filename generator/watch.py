@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 
 class Kind(enum.Enum):
@@ -106,7 +107,7 @@ class Debouncer:
     it runs form the next burst.
     """
 
-    def __init__(self, callback: Callable[[ChangeSet], None], *, quiet: float = 0.03,
+    def __init__(self, callback: Callable[[ChangeSet], object], *, quiet: float = 0.03,
                  max_wait: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
         self._callback = callback
         self._quiet, self._max_wait, self._clock = quiet, max_wait, clock
@@ -191,7 +192,7 @@ class _Handler(FileSystemEventHandler):
             self._sink(changes)
 
 
-def watch(root: Path, debouncer: Debouncer, output_dir: Path | None = None) -> Observer:
+def watch(root: Path, debouncer: Debouncer, output_dir: Path | None = None) -> BaseObserver:
     """Start watching the site's content/, templates/, static/ and site.yaml; return the observer."""
     observer = Observer()
     handler = _Handler(root, output_dir, debouncer.add)
