@@ -62,7 +62,16 @@ def _line_loader(first_line: int) -> type:
         yield data
         data.update(loader.construct_mapping(node))
 
+    def construct_timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+        # PyYAML raises a bare ValueError for 2024-02-30 or 25:00; make it a marked error.
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value!r} is not a real date or time ({exc})", node.start_mark) from None
+
     _LineLoader.add_constructor("tag:yaml.org,2002:map", construct_map)
+    _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     return _LineLoader
 
 

@@ -55,3 +55,19 @@ def test_split_never_raises_anything_but_content_error(text: str) -> None:
 def test_dump_then_split_gives_the_same_mapping(meta: dict) -> None:
     fm = frontmatter.split(frontmatter.dump(meta, "body"), "x.md")
     assert fm.meta == meta
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [("2024-02-30", 3), ("2024-13-01", 3), ("2024-11-14T25:00:00+02:00", 3)],
+)
+def test_impossible_yaml_dates_are_content_errors(value: str, line: int) -> None:
+    with pytest.raises(ContentError) as info:
+        frontmatter.split(f"---\ntitle: T\ndate: {value}\n---\nBody\n", "a.md")
+    assert str(info.value).startswith(f"a.md:{line}: invalid YAML: '{value}' is not a real date or time")
+
+
+def test_impossible_date_nested_and_in_lists() -> None:
+    with pytest.raises(ContentError) as info:
+        frontmatter.split("---\ntitle: T\nextra:\n  when: [2024-01-01, 2023-02-29]\n---\n", "a.md")
+    assert str(info.value).startswith("a.md:4: invalid YAML: '2023-02-29' is not a real date")
