@@ -18,6 +18,7 @@ import mimetypes
 import posixpath
 import sys
 import threading
+import traceback
 import webbrowser
 from collections.abc import Callable
 from http import HTTPStatus
@@ -116,6 +117,10 @@ class PreviewState:
             self.building = True
         try:
             outcome = self.rebuilder.full() if changes is None else self.rebuilder.apply(changes)
+        except Exception as exc:  # a bug in digest: show it, keep serving, keep watching
+            self.log("".join(traceback.format_exception(exc)).rstrip())
+            self.rebuilder.error = f"internal error in digest (please report it): {type(exc).__name__}: {exc}"
+            outcome = Outcome(error=self.rebuilder.error)
         finally:
             with self.cond:
                 self.building = False
@@ -128,7 +133,8 @@ class PreviewState:
             for line in outcome.error.splitlines():
                 self.log(f"  {line}")
         else:
-            self.log(f"rebuilt in {outcome.seconds * 1000:.0f} ms: {outcome.rendered} pages rendered, "
+            verb = "built" if changes is None else "rebuilt"
+            self.log(f"{verb} in {outcome.seconds * 1000:.0f} ms: {outcome.rendered} pages rendered, "
                      f"{len(outcome.changed)} files changed")
         return outcome
 

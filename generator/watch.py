@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -167,7 +168,10 @@ class Debouncer:
 
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
-            self._callback(batch)
+            try:
+                self._callback(batch)
+            except Exception:  # never let one bad batch stop the watching
+                traceback.print_exc()
 
 
 class _Handler(FileSystemEventHandler):

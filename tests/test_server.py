@@ -12,6 +12,7 @@ import pytest
 
 from generator.cli import main
 from generator.errors import DigestError
+from generator.rebuild import Rebuilder
 from generator.server import Preview, inject, resolve, url_of
 from tests.sitekit import write_article
 
@@ -138,3 +139,31 @@ def _wait_for(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyp
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.02)
+
+
+def test_a_bug_in_a_rebuild_keeps_the_server_alive(preview: Preview, site_dir: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(Rebuilder, "apply", broken)
+    article = site_dir / "content/heritage/mosul-minaret.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    _wait_for(lambda: preview.state.rebuilder.error is not None)
+    status, _, body = _get(preview, "/")
+    assert status == 500 and b"internal error in digest" in body and b"simulated bug" in body
+    monkeypatch.undo()
+    article.write_text(article.read_text(encoding="utf-8") + "\nEven more.\n", encoding="utf-8")
+    _wait_for(lambda: preview.state.rebuilder.error is None)
+    assert _get(preview, "/")[0] == 200
+
+
+def test_impossible_date_is_shown_not_fatal(preview: Preview, site_dir: Path) -> None:
+    article = site_dir / "content/heritage/mosul-minaret.md"
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace("date: '2024-11-14'", "date: 2024-02-30"), encoding="utf-8")
+    _wait_for(lambda: preview.state.rebuilder.error is not None)
+    assert "mosul-minaret.md:" in (preview.state.rebuilder.error or "")
+    assert "'2024-02-30' is not a real date" in (preview.state.rebuilder.error or "")
+    article.write_text(good, encoding="utf-8")
+    _wait_for(lambda: preview.state.rebuilder.error is None)
