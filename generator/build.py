@@ -20,6 +20,7 @@ from typing import TextIO
 from generator import urls as u
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.context import (
+    Views,
     archive_context,
     article_context,
     date_iso,
@@ -33,14 +34,14 @@ from generator.context import (
     topic_contexts,
 )
 from generator.errors import BuildError, ContentError, DigestError
-from generator.feeds import all_feeds
+from generator.feeds import all_feeds, feeds_showing
 from generator.model import Article, Site, make_site
 from generator.parse import parse_article
 from generator.render import PageJob, make_env, make_markdown, render_job, theme_dir
 from generator.write import WriteStats, write_site
 
-__all__ = ["BuildResult", "LoadedSite", "PageJob", "build_files", "load_site", "plan_pages", "run_build",
-           "static_files"]
+__all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
+           "plan_article", "plan_pages", "plan_views", "run_build", "static_files"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +72,29 @@ def content_files(config: SiteConfig) -> list[Path]:
                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
-def load_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None = None) -> LoadedSite:
-    """Read and validate every article; raise one `BuildError` naming every problem in every file."""
-    md = make_markdown()
-    articles: list[Article] = []
-    errors: list[DigestError] = []
-    for file in content_files(config):
-        shown = str(config.path.parent / file.relative_to(config.root))
-        try:
-            articles.append(parse_article(file.read_text(encoding="utf-8"), shown, file.stem, config, md))
-        except UnicodeDecodeError:
-            errors.append(ContentError(shown, None, None, "is not UTF-8 text (save it as UTF-8)"))
-        except OSError as exc:
-            errors.append(ContentError(shown, None, None, f"cannot be read ({exc.strerror})"))
-        except BuildError as exc:
-            errors.extend(exc.errors)
-        except ContentError as exc:
-            errors.append(exc)
+# Parsed articles kept between builds: file -> (its stat stamp, the article).
+ParseCache = dict[Path, tuple[tuple[int, int, int], Article]]
+
+
+def _stamp(file: Path) -> tuple[int, int, int]:
+    st = file.stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def load_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None = None,
+              cache: ParseCache | None = None) -> LoadedSite:
+    """Read and validate every article; raise one `BuildError` naming every problem in every file.
+
+    With a `cache` (the preview server keeps one), a file whose modification time,
+    size and inode are those of last time is not parsed again; the cache is
+    brought up to date in place. Callers that know a file changed evict it first:
+    a same-size rewrite within the file system's timestamp granularity keeps its stamp.
+    """
+    files = content_files(config)
+    if cache is not None:
+        for gone in cache.keys() - set(files):
+            del cache[gone]
+    articles, errors = parse_files(config, files, cache)
     errors += _clashes(articles)
     if errors:
         raise BuildError(errors)
@@ -96,6 +103,35 @@ def load_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None 
     left_out = tuple(a for a in articles if a.draft and not drafts and a.date <= now)
     published = [a for a in articles if a.date <= now and (drafts or not a.draft)]
     return LoadedSite(make_site(config, published), future, left_out)
+
+
+def parse_files(config: SiteConfig, files: list[Path],
+                cache: ParseCache | None = None) -> tuple[list[Article], list[DigestError]]:
+    """Parse `files` (reusing `cache` entries whose stamp matches); every problem is collected."""
+    md = make_markdown()
+    articles: list[Article] = []
+    errors: list[DigestError] = []
+    for file in files:
+        shown = str(config.path.parent / file.relative_to(config.root))
+        try:
+            stamp = _stamp(file)
+            hit = cache.get(file) if cache is not None else None
+            if hit is not None and hit[0] == stamp:
+                articles.append(hit[1])
+                continue
+            article = parse_article(file.read_text(encoding="utf-8"), shown, file.stem, config, md)
+            articles.append(article)
+            if cache is not None:
+                cache[file] = (stamp, article)
+        except UnicodeDecodeError:
+            errors.append(ContentError(shown, None, None, "is not UTF-8 text (save it as UTF-8)"))
+        except OSError as exc:
+            errors.append(ContentError(shown, None, None, f"cannot be read ({exc.strerror})"))
+        except BuildError as exc:
+            errors.extend(exc.errors)
+        except ContentError as exc:
+            errors.append(exc)
+    return articles, errors
 
 
 def _clashes(articles: list[Article]) -> list[ContentError]:
@@ -118,7 +154,12 @@ def _clashes(articles: list[Article]) -> list[ContentError]:
 
 def plan_pages(config: SiteConfig, site: Site, *, base_url: str | None = None) -> list[PageJob]:
     """Every page, feed, the sitemap and robots.txt as jobs, in a fixed order."""
-    v = make_views(config, site, u.Urls.for_base(base_url or config.base_url))
+    return plan_views(make_views(config, site, u.Urls.for_base(base_url or config.base_url)))
+
+
+def plan_views(v: Views) -> list[PageJob]:
+    """`plan_pages` for views already made (the preview keeps them between rebuilds)."""
+    site = v.site
     pages = [(u.HOME, "home.html", home_context(v))]
     pages += [(key, "article.html", article_context(v, key)) for key in site.order]
     for topic in site.topics.values():
@@ -132,6 +173,17 @@ def plan_pages(config: SiteConfig, site: Site, *, base_url: str | None = None) -
     jobs += [PageJob(path, "feed.xml", ctx) for path, ctx in all_feeds(v)]
     jobs.append(PageJob(u.SITEMAP, "sitemap.xml", sitemap_context([ctx["page"] for _p, _t, ctx in pages])))
     jobs.append(PageJob(u.ROBOTS, "robots.txt", robots_context(v)))
+    return jobs
+
+
+def plan_article(v: Views, key: str) -> list[PageJob]:
+    """The jobs that show an article's full text: its own page and the feeds that carry it.
+
+    When an edit leaves everything that lists show of an article (`listing`) as it
+    was, these are the only pages whose bytes can change.
+    """
+    jobs = [PageJob(u.output_path(key), "article.html", article_context(v, key))]
+    jobs += [PageJob(path, "feed.xml", ctx) for path, ctx in feeds_showing(v, key)]
     return jobs
 
 

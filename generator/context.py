@@ -64,8 +64,23 @@ def date_iso(article: Article) -> str:
     return article.date.isoformat() if article.has_time else article.date.date().isoformat()
 
 
+def _minutes(a: Article) -> int:
+    return max(1, round(a.words / WORDS_PER_MINUTE))
+
+
+def listing(a: Article) -> tuple[Any, ...]:
+    """All that pages other than the article's own show of it, or use to place it in lists.
+
+    Cards, feed items, pagination, prev/next and related articles read only these
+    fields; an edit that leaves them equal can change no page but the article's
+    own and the feeds that carry its full text.
+    """
+    return (a.key, a.id, a.title, a.date, a.has_time, a.topic, a.tags, a.dateline, a.highlights, a.summary,
+            _minutes(a), a.draft)
+
+
 def _card(a: Article, urls: u.Urls, topic: Mapping[str, str]) -> Context:
-    minutes = max(1, round(a.words / WORDS_PER_MINUTE))
+    minutes = _minutes(a)
     return {
         "key": a.key, "title": a.title, "href": urls.href(a.key), "date": date_text(a), "iso": date_iso(a),
         "topic": topic, "dateline": a.dateline, "highlights": a.highlights, "summary": a.summary,

@@ -58,17 +58,34 @@ def feed_context(v: Views, *, title: str, description: str, page: str, feed: str
     }
 
 
+def _feed_specs(v: Views) -> list[tuple[str, str, str, str, Sequence[str]]]:
+    """(feed path, title, description, page path, article keys) of every feed, in a fixed order."""
+    name = v.config.title
+    specs: list[tuple[str, str, str, str, Sequence[str]]] = [
+        (u.FEED, name, v.config.description, u.HOME, v.site.order)]
+    specs += [(u.topic_feed_path(t.slug), f"{name}: {t.title}", t.description, u.topic_path(t.slug), t.articles)
+              for t in v.site.topics.values()]
+    specs += [(u.tag_feed_path(tag.slug), f"{name}: {tag.name}", f"Articles tagged {tag.name}.",
+               u.tag_path(tag.slug), tag.articles) for tag in v.site.tags.values()]
+    return specs
+
+
+def _context(v: Views, spec: tuple[str, str, str, str, Sequence[str]]) -> tuple[str, Context]:
+    path, title, description, page, keys = spec
+    return path, feed_context(v, title=title, description=description, page=page, feed=path, keys=keys)
+
+
 def all_feeds(v: Views) -> list[tuple[str, Context]]:
     """(site path, context) of every feed: the digest's, then each topic's, then each tag's."""
-    name = v.config.title
-    feeds = [(u.FEED, feed_context(v, title=name, description=v.config.description, page=u.HOME,
-                                   feed=u.FEED, keys=v.site.order))]
-    for t in v.site.topics.values():
-        path = u.topic_feed_path(t.slug)
-        feeds.append((path, feed_context(v, title=f"{name}: {t.title}", description=t.description,
-                                         page=u.topic_path(t.slug), feed=path, keys=t.articles)))
-    for tag in v.site.tags.values():
-        path = u.tag_feed_path(tag.slug)
-        feeds.append((path, feed_context(v, title=f"{name}: {tag.name}", description=f"Articles tagged {tag.name}.",
-                                         page=u.tag_path(tag.slug), feed=path, keys=tag.articles)))
-    return feeds
+    return [_context(v, spec) for spec in _feed_specs(v)]
+
+
+def feeds_showing(v: Views, key: str) -> list[tuple[str, Context]]:
+    """(site path, context) of the feeds that carry article `key` (it is among their newest items)."""
+    a = v.site.articles[key]
+    limit = v.config.feed_limit
+    candidates = [(u.FEED, v.site.order)]
+    candidates.append((u.topic_feed_path(a.topic), v.site.topics[a.topic].articles))
+    candidates += [(u.tag_feed_path(t), v.site.tags[t].articles) for t in a.tags]
+    wanted = {path for path, keys in candidates if key in keys[:limit]}
+    return [_context(v, spec) for spec in _feed_specs(v) if spec[0] in wanted]

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.config import SiteConfig
+from generator.urls import slugify
 
 RELATED_LIMIT = 4
 # Related articles are looked for among the RELATED_WINDOW nearest-in-date
@@ -110,7 +111,10 @@ def make_site(config: SiteConfig, articles: Iterable[Article]) -> Site:
         by_topic[a.topic].append(a.key)
         for tag in a.tags:
             by_tag.setdefault(tag, []).append(a.key)
-    names = {t.slug: t.name for t in config.tags}
+    # A tag's display name: the vocabulary's, else the dateline it was made from
+    # (`dateline: London` -> tag `london` shows as London), else its slug.
+    names = {slugify(a.dateline): a.dateline for a in reversed(ordered) if a.dateline}
+    names.update((t.slug, t.name) for t in config.tags)
     topics = {t.slug: Topic(t.slug, t.title, t.description, tuple(by_topic[t.slug])) for t in config.topics}
     tags = {slug: Tag(slug, names.get(slug, slug), tuple(by_tag[slug])) for slug in sorted(by_tag)}
     neighbours: dict[str, tuple[str | None, str | None]] = {}
