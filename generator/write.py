@@ -86,9 +86,15 @@ def _same(target: Path, data: bytes) -> bool:
         return False
 
 
-def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Path] = ()) -> WriteStats:
-    """Make `output` hold exactly `files` (plus any files digest did not write there)."""
+def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Path] = (),
+               keep: Iterable[str] = ()) -> WriteStats:
+    """Make `output` hold exactly `files` (plus any files digest did not write there).
+
+    `keep` names files of the previous build that the caller knows are in place
+    with the right bytes (an incremental build): they stay as they are, unread.
+    """
     output = output.resolve()
+    kept = set(keep) - set(files)
     check_output(output, sources)
     targets = {rel: safe_join(output, rel) for rel in files}
     output.mkdir(parents=True, exist_ok=True)
@@ -102,20 +108,20 @@ def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Pa
         for i, rel in enumerate(changed):
             staged[rel] = staging / str(i)
             staged[rel].write_bytes(files[rel])
-        _mark(output, previous | set(files))
-        stale = sorted(previous - set(files))
+        _mark(output, previous | set(files) | kept)
+        stale = sorted(previous - set(files) - kept)
         removed = _remove(output, stale)
         for rel in changed:
             targets[rel].parent.mkdir(parents=True, exist_ok=True)
             if not targets[rel].parent.resolve().is_relative_to(output):
                 raise DigestError(f"{output / rel}: a link in the output folder points outside it (remove it)")
             os.replace(staged[rel], targets[rel])
-        _mark(output, files)
+        _mark(output, set(files) | kept)
     except OSError as exc:
         raise DigestError(f"{output}: cannot write the site ({exc.strerror or exc}: {exc.filename or ''})") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return WriteStats(written=len(changed), unchanged=len(files) - len(changed), removed=removed)
+    return WriteStats(written=len(changed), unchanged=len(files) - len(changed) + len(kept), removed=removed)
 
 
 def _remove(output: Path, stale: Iterable[str]) -> int:
