@@ -1,21 +1,32 @@
 """The only code that writes the output folder.
 
-`write_site` is handed every output file as bytes, already rendered, and puts
-them in place without ever leaving a half-written file:
+`write_site` is handed every output file as bytes, already rendered, and
+replaces the output folder as a whole, so that at every moment, even when the
+build is killed, the folder holds either the previous site or the new one:
 
 1. the folder must be empty, missing, or marked as digest's by `MARKER`; any
    other folder is refused, never emptied;
-2. files whose bytes changed are written into a staging folder inside the
-   output (same file system), unchanged ones are left alone;
-3. each staged file is moved over its target with `os.replace` (atomic per
-   file); files the previous build wrote that this one does not produce are
-   removed, with the folders they leave empty.
+2. the new site is put together in a sibling folder (`.public.digest-new-*`,
+   same file system): changed files are written, files whose bytes did not
+   change (and the caller's `keep`) are hard-linked from the current output, so
+   they keep their modification times, and so are the files digest did not
+   write (they are never deleted);
+3. the two folders are swapped in one atomic step (Linux `renameat2` with
+   `RENAME_EXCHANGE`; elsewhere two renames, undone on the next run if the build
+   dies between them) and the previous site, now in the sibling, is deleted;
+4. a build that dies leaves at most a sibling folder behind; the next one removes it.
+
+When the output's parent folder cannot hold the sibling (not writable) or the
+output cannot be renamed (a mount point), files are replaced one by one in
+place instead, each atomically (`inplace.write_in_place`).
 
 `MARKER` lists the files digest wrote, so only those are ever deleted.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
 import tempfile
@@ -26,8 +37,10 @@ from pathlib import Path, PurePosixPath
 from generator.errors import DigestError
 
 MARKER = ".digest-output"
-_STAGING = ".digest-staging-"
+STAGING = ".digest-staging-"
 _HEADER = "# Written by `digest build`. digest deletes the files listed here when it no longer produces them.\n"
+# Errors that mean "this folder cannot be swapped": fall back to replacing files in place.
+_NO_SWAP = (errno.EACCES, errno.EPERM, errno.EBUSY, errno.EXDEV)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +54,7 @@ def safe_join(root: Path, rel: str) -> Path:
     """`root / rel` for a plain relative posix path that cannot leave `root`, else `DigestError`."""
     parts = PurePosixPath(rel).parts
     bad = (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/")[0]
-           or any(p in ("", ".", "..") for p in rel.split("/")) or parts[0] == MARKER or parts[0].startswith(_STAGING))
+           or any(p in ("", ".", "..") for p in rel.split("/")) or parts[0] == MARKER or parts[0].startswith(STAGING))
     if bad:
         raise DigestError(f"{rel!r}: not a safe output path (it must stay inside the output folder)")
     return root.joinpath(*parts)
@@ -63,25 +76,22 @@ def check_output(output: Path, sources: Iterable[Path] = ()) -> None:
                           "refusing to write into it: choose another --output, or empty it yourself")
 
 
-def _previous(output: Path) -> set[str]:
+def previous_files(output: Path) -> set[str]:
+    """The files the last build wrote into `output`, as listed in its `MARKER`."""
     try:
         lines = (output / MARKER).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return set()
     return {line for line in lines if line and not line.startswith("#")}
 
 
-def _mark(output: Path, paths: Iterable[str]) -> None:
-    data = (_HEADER + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")
-    if not _same(output / MARKER, data):
-        tmp = output / f"{MARKER}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, output / MARKER)
+def marker_bytes(paths: Iterable[str]) -> bytes:
+    return (_HEADER + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")
 
 
-def _same(target: Path, data: bytes) -> bool:
+def same_bytes(target: Path, data: bytes) -> bool:
     try:
-        return target.stat().st_size == len(data) and target.read_bytes() == data
+        return not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return False
 
@@ -91,52 +101,201 @@ def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Pa
     """Make `output` hold exactly `files` (plus any files digest did not write there).
 
     `keep` names files of the previous build that the caller knows are in place
-    with the right bytes (an incremental build): they stay as they are, unread.
+    with the right bytes (an incremental build): they are carried over unread.
     """
     output = output.resolve()
-    kept = set(keep) - set(files)
     check_output(output, sources)
-    targets = {rel: safe_join(output, rel) for rel in files}
-    output.mkdir(parents=True, exist_ok=True)
-    for leftover in output.glob(f"{_STAGING}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    previous = _previous(output)
-    changed = [rel for rel in sorted(files) if not _same(targets[rel], files[rel])]
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING, dir=output))
+    kept = set(keep) - set(files)
+    for rel in files:
+        safe_join(output, rel)
     try:
-        staged = {}
-        for i, rel in enumerate(changed):
-            staged[rel] = staging / str(i)
-            staged[rel].write_bytes(files[rel])
-        _mark(output, previous | set(files) | kept)
-        stale = sorted(previous - set(files) - kept)
-        removed = _remove(output, stale)
-        for rel in changed:
-            targets[rel].parent.mkdir(parents=True, exist_ok=True)
-            if not targets[rel].parent.resolve().is_relative_to(output):
-                raise DigestError(f"{output / rel}: a link in the output folder points outside it (remove it)")
-            os.replace(staged[rel], targets[rel])
-        _mark(output, set(files) | kept)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with _Lock(output.parent):
+            _recover(output)
+            previous = previous_files(output) if output.is_dir() else set()
+            _check_foreign(output, files, previous)
+            try:
+                new = Path(tempfile.mkdtemp(prefix=_sibling(output, "new"), dir=output.parent))
+            except OSError as exc:
+                if exc.errno not in _NO_SWAP:
+                    raise
+                from generator.inplace import write_in_place
+                return write_in_place(output, files, previous, kept)
+            try:
+                stats = _assemble(new, output, files, previous, kept)
+                if not _swap(new, output):
+                    shutil.rmtree(new, ignore_errors=True)
+                    from generator.inplace import write_in_place
+                    return write_in_place(output, files, previous, kept)
+            except BaseException:
+                shutil.rmtree(new, ignore_errors=True)
+                raise
+            shutil.rmtree(new, ignore_errors=True)  # now the previous site
+            return stats
     except OSError as exc:
-        raise DigestError(f"{output}: cannot write the site ({exc.strerror or exc}: {exc.filename or ''})") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return WriteStats(written=len(changed), unchanged=len(files) - len(changed) + len(kept), removed=removed)
+        where = exc.filename or output
+        raise DigestError(f"{output}: cannot write the site ({exc.strerror or exc}: {where}); "
+                          "the previous output is unchanged") from None
 
 
-def _remove(output: Path, stale: Iterable[str]) -> int:
-    """Delete files a previous build wrote, then the folders that leaves empty (never `output` itself)."""
-    removed = 0
-    for rel in stale:
+def _sibling(output: Path, kind: str) -> str:
+    return f".{output.name}.digest-{kind}-"
+
+
+def _recover(output: Path) -> None:
+    """Undo what a build that died left beside `output`: put the previous site back if a swap was cut
+    in half, then delete the half-built or previous sites."""
+    parent = output.parent
+    old = sorted(p for p in parent.glob(f"{_sibling(output, 'old')}*") if p.is_dir() and not p.is_symlink())
+    if old and not output.exists():
+        os.rename(old.pop(), output)
+    for leftover in [*old, *parent.glob(f"{_sibling(output, 'new')}*")]:
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover)
+    if output.is_dir():
+        for staging in output.glob(f"{STAGING}*"):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _check_foreign(output: Path, files: Mapping[str, bytes], previous: set[str]) -> None:
+    """Refuse to replace a file digest did not write with one it generates."""
+    foreign = [rel for rel in sorted(files) if rel not in previous
+               and (output.joinpath(*rel.split("/")).exists() or output.joinpath(*rel.split("/")).is_symlink())]
+    if foreign:
+        raise DigestError(f"{output / foreign[0]}: digest did not write this file but the site has a page of that "
+                          "name; move it away (digest never deletes or replaces files it did not write)")
+
+
+def _assemble(new: Path, output: Path, files: Mapping[str, bytes], previous: set[str], kept: set[str]) -> WriteStats:
+    """Fill `new` with the next site: `files`, `kept` and the files digest did not write, linked where unchanged."""
+    written = unchanged = 0
+    if output.is_dir():
+        shutil.copymode(output, new)
+        for rel in _foreign_files(output, previous):
+            _carry(output / rel, new / rel)
+    else:
+        os.chmod(new, 0o777 & ~_umask())
+    for rel in sorted(files):
+        target, old = new.joinpath(*rel.split("/")), output.joinpath(*rel.split("/"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel in previous and same_bytes(old, files[rel]):
+            _carry(old, target)
+            unchanged += 1
+        else:
+            _put(target, files[rel])
+            written += 1
+    for rel in sorted(kept):
+        old = output.joinpath(*rel.split("/"))
+        if rel in previous and old.is_file() and not old.is_symlink():
+            target = new.joinpath(*rel.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _carry(old, target)
+            unchanged += 1
+    carried = {rel for rel in kept if new.joinpath(*rel.split("/")).is_file()}
+    _put(new / MARKER, marker_bytes(set(files) | carried))
+    removed = len(previous - set(files) - carried)
+    return WriteStats(written=written, unchanged=unchanged, removed=removed)
+
+
+def _foreign_files(output: Path, previous: set[str]) -> list[str]:
+    """Paths (relative, posix) of the files, links and empty folders in `output` that digest did not write."""
+    found = []
+    for folder, dirs, names in os.walk(output):
+        rel_dir = Path(folder).relative_to(output).as_posix()
+        prefix = "" if rel_dir == "." else f"{rel_dir}/"
+        dirs[:] = [d for d in dirs if not (prefix == "" and d.startswith(STAGING))]
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            rel = prefix + name
+            if rel not in previous and rel != MARKER:
+                found.append(rel)
+        if not names and not dirs and prefix:
+            found.append(prefix.rstrip("/"))
+    return found
+
+
+def _carry(old: Path, new: Path) -> None:
+    """Put `old` at `new` without touching `old`: a hard link, a copied link, a folder, or a copy."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    if old.is_symlink():
+        os.symlink(os.readlink(old), new)
+    elif old.is_dir():
+        new.mkdir(exist_ok=True)
+    else:
         try:
-            target = safe_join(output, rel)
-        except DigestError:
-            continue  # a hand-edited marker line: not a path digest would have written
-        if target.is_file() or target.is_symlink():
-            target.unlink()
-            removed += 1
-        parent = target.parent
-        while parent != output and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-    return removed
+            os.link(old, new)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EXDEV):
+                raise
+            shutil.copy2(old, new)
+
+
+def _put(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _swap(new: Path, output: Path) -> bool:
+    """Put `new` in place of `output` atomically (`new` then holds the previous site); False if `output`
+    cannot be renamed here (a mount point, say) and must be written in place."""
+    if not output.exists():
+        os.rename(new, output)
+        return True
+    try:
+        if _exchange(new, output):
+            return True
+        old = Path(tempfile.mkdtemp(prefix=_sibling(output, "old"), dir=output.parent))
+        os.rename(output, old)  # replaces the empty `old`
+    except OSError as exc:
+        if exc.errno in _NO_SWAP:
+            return False
+        raise
+    os.rename(new, output)  # dying before this line leaves `old`, which `_recover` puts back
+    os.rename(old, new)
+    return True
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux >= 3.15); False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+class _Lock:
+    """An exclusive lock on the output's parent folder: a second build waits until the first has written."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.fd = -1
+
+    def __enter__(self) -> _Lock:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
+            return self
+        self.fd = os.open(self.folder, os.O_RDONLY)
+        fcntl.flock(self.fd, fcntl.LOCK_EX)  # released when the descriptor is closed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
