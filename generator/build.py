@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,25 +19,13 @@ from typing import TextIO
 
 from generator import urls as u
 from generator.config import CONFIG_NAME, SiteConfig
-from generator.context import (
-    Views,
-    archive_context,
-    article_context,
-    date_iso,
-    home_context,
-    make_views,
-    not_found_context,
-    robots_context,
-    sitemap_context,
-    tag_contexts,
-    tags_context,
-    topic_contexts,
-)
+from generator.context import date_iso, make_views
 from generator.errors import BuildError, ContentError, DigestError
-from generator.feeds import all_feeds, feeds_showing
 from generator.model import Article, Site, make_site
-from generator.parse import parse_article
-from generator.render import PageJob, make_env, make_markdown, render_job, theme_dir
+from generator.parallel import Progress, errors_of, parse_many, parse_one, render_site
+from generator.plan import plan_article, plan_pages, plan_views
+from generator.progress import Bar
+from generator.render import PageJob, make_env, make_markdown, theme_dir
 from generator.write import WriteStats, write_site
 
 __all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
@@ -95,14 +83,32 @@ def load_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None 
         for gone in cache.keys() - set(files):
             del cache[gone]
     articles, errors = parse_files(config, files, cache)
-    errors += _clashes(articles)
+    return select(config, articles, errors, drafts=drafts, now=now)
+
+
+def select(config: SiteConfig, articles: list[Article], errors: list[DigestError], *, drafts: bool = False,
+           now: datetime | None = None) -> LoadedSite:
+    """The site of the parsed `articles`: future articles and drafts left out; every problem raised at once."""
+    published, future, left_out = split(config, articles, errors, drafts=drafts, now=now)
+    return LoadedSite(make_site(config, published), future, left_out)
+
+
+def split(config: SiteConfig, articles: list[Article], errors: list[DigestError], *, drafts: bool = False,
+          now: datetime | None = None) -> tuple[list[Article], tuple[Article, ...], tuple[Article, ...]]:
+    """(published, dated in the future, drafts left out) of `articles`, or one `BuildError` with every problem."""
+    errors = [*errors, *_clashes(articles)]
     if errors:
         raise BuildError(errors)
-    now = datetime.now(config.tz) if now is None else now if now.tzinfo else now.replace(tzinfo=config.tz)
+    now = when(config, now)
     future = tuple(a for a in articles if a.date > now)
     left_out = tuple(a for a in articles if a.draft and not drafts and a.date <= now)
     published = [a for a in articles if a.date <= now and (drafts or not a.draft)]
-    return LoadedSite(make_site(config, published), future, left_out)
+    return published, future, left_out
+
+
+def when(config: SiteConfig, now: datetime | None) -> datetime:
+    """The build's moment, aware, in the site's zone."""
+    return datetime.now(config.tz) if now is None else now if now.tzinfo else now.replace(tzinfo=config.tz)
 
 
 def parse_files(config: SiteConfig, files: list[Path],
@@ -112,25 +118,34 @@ def parse_files(config: SiteConfig, files: list[Path],
     articles: list[Article] = []
     errors: list[DigestError] = []
     for file in files:
-        shown = str(config.path.parent / file.relative_to(config.root))
         try:
             stamp = _stamp(file)
-            hit = cache.get(file) if cache is not None else None
-            if hit is not None and hit[0] == stamp:
-                articles.append(hit[1])
-                continue
-            article = parse_article(file.read_text(encoding="utf-8"), shown, file.stem, config, md)
+        except OSError as exc:
+            shown = str(config.path.parent / file.relative_to(config.root))
+            errors.append(ContentError(shown, None, None, f"cannot be read ({exc.strerror})"))
+            continue
+        hit = cache.get(file) if cache is not None else None
+        if hit is not None and hit[0] == stamp:
+            articles.append(hit[1])
+            continue
+        _hash, article, problems = parse_one(config, file, None, md)
+        errors += errors_of(problems)
+        if article is not None:
             articles.append(article)
             if cache is not None:
                 cache[file] = (stamp, article)
-        except UnicodeDecodeError:
-            errors.append(ContentError(shown, None, None, "is not UTF-8 text (save it as UTF-8)"))
-        except OSError as exc:
-            errors.append(ContentError(shown, None, None, f"cannot be read ({exc.strerror})"))
-        except BuildError as exc:
-            errors.extend(exc.errors)
-        except ContentError as exc:
-            errors.append(exc)
+    return articles, errors
+
+
+def parse_all(config: SiteConfig, files: list[Path], *, jobs: int = 1,
+              progress: Progress | None = None) -> tuple[list[Article], list[DigestError]]:
+    """Parse `files` with `jobs` processes; every problem is collected."""
+    articles: list[Article] = []
+    errors: list[DigestError] = []
+    for _hash, article, problems in parse_many(config, [(f, None) for f in files], jobs=jobs, progress=progress):
+        errors += errors_of(problems)
+        if article is not None:
+            articles.append(article)
     return articles, errors
 
 
@@ -152,41 +167,6 @@ def _clashes(articles: list[Article]) -> list[ContentError]:
     return errors
 
 
-def plan_pages(config: SiteConfig, site: Site, *, base_url: str | None = None) -> list[PageJob]:
-    """Every page, feed, the sitemap and robots.txt as jobs, in a fixed order."""
-    return plan_views(make_views(config, site, u.Urls.for_base(base_url or config.base_url)))
-
-
-def plan_views(v: Views) -> list[PageJob]:
-    """`plan_pages` for views already made (the preview keeps them between rebuilds)."""
-    site = v.site
-    pages = [(u.HOME, "home.html", home_context(v))]
-    pages += [(key, "article.html", article_context(v, key)) for key in site.order]
-    for topic in site.topics.values():
-        pages += [(path, "topic.html", ctx) for path, ctx in topic_contexts(v, topic)]
-    pages.append((u.TAGS, "tags.html", tags_context(v)))
-    for tag in site.tags.values():
-        pages += [(path, "tag.html", ctx) for path, ctx in tag_contexts(v, tag)]
-    pages.append((u.ARCHIVE, "archive.html", archive_context(v)))
-    pages.append((u.NOT_FOUND, "404.html", not_found_context(v)))
-    jobs = [PageJob(u.output_path(path), template, ctx) for path, template, ctx in pages]
-    jobs += [PageJob(path, "feed.xml", ctx) for path, ctx in all_feeds(v)]
-    jobs.append(PageJob(u.SITEMAP, "sitemap.xml", sitemap_context([ctx["page"] for _p, _t, ctx in pages])))
-    jobs.append(PageJob(u.ROBOTS, "robots.txt", robots_context(v)))
-    return jobs
-
-
-def plan_article(v: Views, key: str) -> list[PageJob]:
-    """The jobs that show an article's full text: its own page and the feeds that carry it.
-
-    When an edit leaves everything that lists show of an article (`listing`) as it
-    was, these are the only pages whose bytes can change.
-    """
-    jobs = [PageJob(u.output_path(key), "article.html", article_context(v, key))]
-    jobs += [PageJob(path, "feed.xml", ctx) for path, ctx in feeds_showing(v, key)]
-    return jobs
-
-
 def static_files(config: SiteConfig) -> dict[str, Path]:
     """Output path (`static/...`) -> source file: the default theme's, overridden by the site's own."""
     files: dict[str, Path] = {}
@@ -199,41 +179,64 @@ def static_files(config: SiteConfig) -> dict[str, Path]:
     return dict(sorted(files.items()))
 
 
-def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool = False,
-                now: datetime | None = None) -> BuildResult:
-    """The whole site in memory: nothing is written."""
-    loaded = load_site(config, drafts=drafts, now=now)
-    jobs = plan_pages(config, loaded.site, base_url=base_url)
-    env = make_env(config)
-    files = {job.path: render_job(env, job) for job in jobs}
+def add_static(config: SiteConfig, files: dict[str, bytes], *, generated: Iterable[str] = ()) -> int:
+    """Add the static files' bytes to `files` (never over a generated file, there or in `generated`); their number."""
     static = static_files(config)
+    taken = set(generated)
     for rel, source in static.items():
-        if rel in files:
+        if rel in files or rel in taken:
             raise DigestError(f"{source}: would overwrite the generated {rel} (rename it)")
         try:
             files[rel] = source.read_bytes()
         except OSError as exc:
             raise DigestError(f"{source}: cannot be read ({exc.strerror})") from None
-    return BuildResult(
-        files=files, site=loaded.site, skipped=loaded.skipped, drafts=loaded.drafts,
-        pages=sum(job.template.endswith(".html") for job in jobs),
-        feeds=sum(job.template == "feed.xml" for job in jobs),
-        static=len(static),
-    )
+    return len(static)
+
+
+def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool = False,
+                now: datetime | None = None, jobs: int = 1, progress: Progress | None = None) -> BuildResult:
+    """The whole site in memory, from scratch, with `jobs` processes: nothing is written."""
+    articles, errors = parse_all(config, content_files(config), jobs=jobs, progress=progress)
+    loaded = select(config, articles, errors, drafts=drafts, now=now)
+    views = make_views(config, loaded.site, u.Urls.for_base(base_url or config.base_url))
+    files, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=progress)
+    static = add_static(config, files)
+    return BuildResult(files=files, site=loaded.site, skipped=loaded.skipped, drafts=loaded.drafts,
+                       pages=pages, feeds=feeds, static=static)
 
 
 def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
-              now: datetime | None = None, out: TextIO = sys.stdout) -> int:
-    """`digest build`: build everything in memory, then write it; report skipped articles and one summary line."""
+              now: datetime | None = None, out: TextIO = sys.stdout, jobs: int = 1, cache: bool = False,
+              quiet: bool = False, err: TextIO = sys.stderr) -> int:
+    """`digest build`: build in memory, then write; report skipped articles and one summary line.
+
+    With `cache`, `.digest-cache/` in the site folder lets a build redo only what
+    changed since the last one (`generator.incremental`); without, everything is built.
+    """
     start = time.perf_counter()
-    result = build_files(config, base_url=base_url, drafts=drafts, now=now)
     target = output if output is not None else config.output_path
-    sources = (config.content_dir, config.templates_dir, config.static_dir, config.root / CONFIG_NAME)
-    stats = write_site(target, result.files, sources=sources)
-    for a in result.skipped:
-        print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)", file=out)
-    print(_summary(result, stats, _shown(target), time.perf_counter() - start), file=out)
+    with Bar(err, enabled=not quiet) as bar:
+        if cache:
+            from generator.incremental import build_cached
+
+            summary, stats = build_cached(config, target, base_url=base_url, drafts=drafts, now=now, jobs=jobs,
+                                          bar=bar)
+        else:
+            bar.expect(2 * len(content_files(config)))
+            result = build_files(config, base_url=base_url, drafts=drafts, now=now, jobs=jobs, progress=bar.step)
+            stats = write_site(target, result.files, sources=sources(config))
+            summary = totals(result)
+    if not quiet:
+        for a in summary.skipped:
+            print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)",
+                  file=out)
+        print(_summary(summary, stats, _shown(target), time.perf_counter() - start), file=out)
     return 0
+
+
+def sources(config: SiteConfig) -> tuple[Path, ...]:
+    """The site's own folders and files, which the output folder must stay clear of."""
+    return (config.content_dir, config.templates_dir, config.static_dir, config.root / CONFIG_NAME)
 
 
 def _shown(path: Path) -> str:
@@ -245,12 +248,30 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _summary(result: BuildResult, stats: WriteStats, target: str, seconds: float) -> str:
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What the summary line reports of a build."""
+
+    articles: int
+    topics: int
+    tags: int
+    pages: int
+    feeds: int
+    drafts: int = 0
+    skipped: tuple[Article, ...] = ()
+
+
+def totals(result: BuildResult) -> Totals:
     site = result.site
-    left_out = "".join(f", {_count(len(items), what)} left out"
-                       for items, what in ((result.drafts, "draft"), (result.skipped, "future article")) if items)
-    return (f"built {_count(len(site.articles), 'article')}{left_out}, {_count(len(site.topics), 'topic')}, "
-            f"{_count(len(site.tags), 'tag')}: {_count(result.pages, 'page')} and {_count(result.feeds, 'feed')} "
+    return Totals(len(site.articles), len(site.topics), len(site.tags), result.pages, result.feeds,
+                  len(result.drafts), result.skipped)
+
+
+def _summary(t: Totals, stats: WriteStats, target: str, seconds: float) -> str:
+    left_out = "".join(f", {_count(n, what)} left out"
+                       for n, what in ((t.drafts, "draft"), (len(t.skipped), "future article")) if n)
+    return (f"built {_count(t.articles, 'article')}{left_out}, {_count(t.topics, 'topic')}, "
+            f"{_count(t.tags, 'tag')}: {_count(t.pages, 'page')} and {_count(t.feeds, 'feed')} "
             f"in {target} ({stats.written} files written, {stats.unchanged} unchanged, {stats.removed} removed) "
             f"in {seconds:.2f} s")
 

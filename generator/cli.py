@@ -44,7 +44,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise DigestError(f"--base-url: {base_url!r} is not an absolute http(s) URL (e.g. https://example.org/)")
     output = Path(args.output) if args.output else None
-    return run_build(config, output=output, base_url=base_url, drafts=args.drafts, out=sys.stdout)
+    from generator.parallel import default_jobs
+
+    if args.jobs is not None and args.jobs < 1:
+        raise DigestError(f"--jobs: {args.jobs} is not a positive number of processes")
+    return run_build(config, output=output, base_url=base_url, drafts=args.drafts, out=sys.stdout,
+                     jobs=args.jobs or default_jobs(), cache=not args.no_cache, quiet=args.quiet, err=sys.stderr)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -94,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="absolute URL of the published site, for feeds, sitemap and canonical links "
                    "(default: base_url of site.yaml)")
     p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    p.add_argument("--no-cache", action="store_true",
+                   help="build everything from scratch, without reading or writing .digest-cache/")
+    p.add_argument("--jobs", type=int, metavar="N", help="processes for parsing and rendering (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar, no summary)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser(

@@ -58,10 +58,13 @@ def feed_context(v: Views, *, title: str, description: str, page: str, feed: str
     }
 
 
-def _feed_specs(v: Views) -> list[tuple[str, str, str, str, Sequence[str]]]:
+FeedSpec = tuple[str, str, str, str, Sequence[str]]
+
+
+def feed_specs(v: Views) -> list[FeedSpec]:
     """(feed path, title, description, page path, article keys) of every feed, in a fixed order."""
     name = v.config.title
-    specs: list[tuple[str, str, str, str, Sequence[str]]] = [
+    specs: list[FeedSpec] = [
         (u.FEED, name, v.config.description, u.HOME, v.site.order)]
     specs += [(u.topic_feed_path(t.slug), f"{name}: {t.title}", t.description, u.topic_path(t.slug), t.articles)
               for t in v.site.topics.values()]
@@ -70,14 +73,15 @@ def _feed_specs(v: Views) -> list[tuple[str, str, str, str, Sequence[str]]]:
     return specs
 
 
-def _context(v: Views, spec: tuple[str, str, str, str, Sequence[str]]) -> tuple[str, Context]:
+def spec_context(v: Views, spec: FeedSpec) -> tuple[str, Context]:
+    """(site path, context) of the feed `spec` describes."""
     path, title, description, page, keys = spec
     return path, feed_context(v, title=title, description=description, page=page, feed=path, keys=keys)
 
 
 def all_feeds(v: Views) -> list[tuple[str, Context]]:
     """(site path, context) of every feed: the digest's, then each topic's, then each tag's."""
-    return [_context(v, spec) for spec in _feed_specs(v)]
+    return [spec_context(v, spec) for spec in feed_specs(v)]
 
 
 def feeds_showing(v: Views, key: str) -> list[tuple[str, Context]]:
@@ -88,4 +92,4 @@ def feeds_showing(v: Views, key: str) -> list[tuple[str, Context]]:
     candidates.append((u.topic_feed_path(a.topic), v.site.topics[a.topic].articles))
     candidates += [(u.tag_feed_path(t), v.site.tags[t].articles) for t in a.tags]
     wanted = {path for path, keys in candidates if key in keys[:limit]}
-    return [_context(v, spec) for spec in _feed_specs(v) if spec[0] in wanted]
+    return [spec_context(v, spec) for spec in feed_specs(v) if spec[0] in wanted]

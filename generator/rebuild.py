@@ -28,10 +28,11 @@ from types import MappingProxyType
 from typing import Any
 
 from generator import urls as u
-from generator.build import ParseCache, load_site, parse_files, plan_article, plan_views, static_files
+from generator.build import ParseCache, load_site, parse_files, static_files
 from generator.config import SiteConfig, load_config
 from generator.context import Views, listing, make_views
 from generator.errors import BuildError, DigestError
+from generator.plan import plan_article, plan_views
 from generator.render import PageJob, make_env, render_job
 from generator.watch import Change, ChangeSet, Kind
 

@@ -1,0 +1,103 @@
+"""The persistent build cache: `.digest-cache/` in the site folder (ignored by git).
+
+Each cache file is `MAGIC`, the SHA-256 of the payload, then the payload (a
+pickle). A file whose header, checksum or pickle does not check out (truncated,
+overwritten, from another digest) is treated as absent and rebuilt: the cache
+can make a build faster, never different.
+
+What a cached value depends on is part of its key: `parse_key` (digest's code,
+`site.yaml`, the site's location) for parsed articles, `render_key` (that, plus
+every template, the base URL, drafts and the output folder) for the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.config import CONFIG_NAME, SiteConfig
+from generator.render import theme_dir
+
+CACHE_DIR = ".digest-cache"
+MAGIC = b"digest-cache 1\n"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_dir(config: SiteConfig) -> Path:
+    return config.root / CACHE_DIR
+
+
+def save(path: Path, value: Any) -> None:
+    """Write `value` atomically with a checksummed header."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(MAGIC + hashlib.sha256(payload).digest())
+            f.write(payload)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def load(path: Path) -> Any:
+    """The value `save` wrote at `path`, or None when it is missing or does not check out."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC) + 32
+    if len(data) < head or not data.startswith(MAGIC):
+        return None
+    payload = memoryview(data)[head:]
+    if hashlib.sha256(payload).digest() != data[len(MAGIC): head]:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a checksum-valid payload that still does not unpickle: discard, rebuild
+        return None
+
+
+def content_hash(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _tree_hash(h: Any, root: Path) -> None:
+    """Feed every file under `root` (its relative path and bytes) into `h`."""
+    if not root.is_dir():
+        h.update(b"\0missing\0")
+        return
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def code_hash() -> bytes:
+    """digest's version and the bytes of its own modules: a new digest never trusts an old cache."""
+    h = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.digest()
+
+
+def parse_key(config: SiteConfig) -> bytes:
+    """What a parsed article depends on besides its own file: digest, `site.yaml`, the names used in messages."""
+    h = hashlib.sha256(code_hash())
+    h.update(str(config.path).encode() + b"\0" + str(config.root.resolve()).encode() + b"\0")
+    h.update((config.root / CONFIG_NAME).read_bytes())
+    return h.digest()
+
+
+def render_key(config: SiteConfig, *, base_url: str | None, drafts: bool, output: Path) -> bytes:
+    """What the pages depend on besides the articles: the parse key, every template, the options."""
+    h = hashlib.sha256(parse_key(config))
+    h.update(f"{base_url}\0{drafts}\0{output.resolve()}\0".encode())
+    _tree_hash(h, config.templates_dir)
+    _tree_hash(h, theme_dir("templates"))
+    return h.digest()

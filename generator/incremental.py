@@ -1,0 +1,191 @@
+"""`digest build` with the persistent cache: redo only what changed since the last build.
+
+The last build's `State` (in `.digest-cache/`) records every input (content
+files by stat stamp and content hash, static files by stamp), every output file
+by stamp, and the site's structure (order, topics, tags, neighbours, related).
+Parsed articles are kept in a second cache file. A build then takes the first
+of these that applies:
+
+1. nothing changed (same inputs, options and templates; no future article has
+   come due; every output file as written): nothing is read or written;
+2. only articles' bodies changed (each edited article's `context.listing` is
+   as it was; no file added or removed; same templates and options; output
+   intact): the structure is reused and only the edited articles' pages and
+   the feeds carrying them are rendered (the preview's fast path, on disk);
+3. otherwise everything is rendered (in parallel), with unchanged articles
+   taken from the cache and the structure reused when every listing is equal.
+
+A stamp is trusted only when the file was last modified well before the build
+that recorded it (`RACY_NS`, as git does for its index); a younger file is read
+and compared by content hash. The result is byte-identical to a clean build.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from generator import cache
+from generator import urls as u
+from generator.build import (
+    Totals,
+    _stamp,
+    add_static,
+    content_files,
+    sources,
+    split,
+    static_files,
+    when,
+)
+from generator.config import SiteConfig
+from generator.context import listing, make_views
+from generator.errors import DigestError
+from generator.model import Article, Site, make_site
+from generator.parallel import errors_of, parse_many, render_site
+from generator.plan import plan_article
+from generator.progress import Bar
+from generator.render import make_env, render_job
+from generator.write import MARKER, WriteStats, write_site
+
+RACY_NS = 2_000_000_000  # a file modified this close before a build is checked by content next time
+Stamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    parse_key: bytes
+    render_key: bytes
+    scanned_ns: int  # wall clock when the build that wrote this state looked at its inputs
+    token: int  # matches the articles cache file written with it
+    content: dict[str, tuple[Stamp, bytes]]  # content file (site-relative) -> (stamp, content hash)
+    static: dict[str, tuple[str, Stamp]]  # static output path -> (source file, stamp)
+    outputs: dict[str, tuple[int, int]]  # output file -> (mtime_ns, size) after the write
+    order: tuple[str, ...]  # published article keys, newest first
+    structure: tuple[dict[str, Any], ...]  # topics, tags, neighbours, related
+    due: datetime | None  # the earliest date of an article left out for being in the future
+    totals: Totals
+
+
+def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, drafts: bool, now: datetime | None,
+                 jobs: int, bar: Bar) -> tuple[Totals, WriteStats]:
+    scanned = time.time_ns()
+    folder = cache.cache_dir(config)
+    parse_key = cache.parse_key(config)
+    render_key = cache.render_key(config, base_url=base_url, drafts=drafts, output=target)
+    files = {f.relative_to(config.root).as_posix(): f for f in content_files(config)}
+    stamps = {rel: _stat(f) for rel, f in files.items()}
+    static = {rel: (str(src), _stat(src)) for rel, src in static_files(config).items()}
+    moment = when(config, now)
+    state = cache.load(folder / "state")
+    if not isinstance(state, State) or state.parse_key != parse_key:
+        state = None
+
+    data: dict[str, bytes] = {}  # files read to check their content
+    unchanged = _unchanged(state, files, stamps, data) if state else set()
+    if (state is not None and state.render_key == render_key and unchanged == files.keys() == state.content.keys()
+            and static == state.static and (state.due is None or moment < state.due)
+            and _intact(target, state.outputs)):
+        return state.totals, WriteStats(written=0, unchanged=len(state.outputs) - 1, removed=0)
+
+    stored = cache.load(folder / "articles") if state else None
+    old: dict[str, Article] = stored[1] if isinstance(stored, tuple) and state and stored[0] == state.token else {}
+    redo = [rel for rel in files if rel not in unchanged or rel not in old]
+    bar.expect(len(redo))
+    parsed = dict(zip(redo, parse_many(config, [(files[rel], data.get(rel)) for rel in redo], jobs=jobs,
+                                       progress=bar.step), strict=True))
+    errors = [e for _h, _a, problems in parsed.values() for e in errors_of(problems)]
+    articles = {rel: old[rel] if rel not in parsed else parsed[rel][1] for rel in files}
+    hashes = {rel: parsed[rel][0] if rel in parsed else state.content[rel][1] for rel in files} if state else {
+        rel: parsed[rel][0] for rel in files}
+    published, future, left_out = split(config, [a for a in articles.values() if a is not None], errors,
+                                        drafts=drafts, now=now)
+    order = tuple(a.key for a in sorted(published, key=lambda a: a.sort_key))
+    same_shape = (state is not None and files.keys() == state.content.keys() and order == state.order
+                  and all(rel in old and listing(articles[rel]) == listing(old[rel]) for rel in parsed))
+    by_key = {a.key: a for a in published}
+    if same_shape and state is not None:
+        topics, tags, neighbours, related = (MappingProxyType(m) for m in state.structure)
+        site = Site(MappingProxyType({k: by_key[k] for k in order}), topics, tags, neighbours, related)
+    else:
+        site = make_site(config, published)
+    views = make_views(config, site, u.Urls.for_base(base_url or config.base_url))
+    env = make_env(config)
+    fast = same_shape and state is not None and state.render_key == render_key and _intact(target, state.outputs)
+    if fast and state is not None:
+        edited = [articles[rel].key for rel in parsed if articles[rel].key in by_key]
+        out = {job.path: render_job(env, job) for key in edited for job in plan_article(views, key)}
+        pages, feeds = state.totals.pages, state.totals.feeds
+        keep = state.outputs.keys() - state.static.keys() - {MARKER} - out.keys()
+        add_static(config, out, generated=keep)
+        stats = write_site(target, out, sources=sources(config), keep=keep)
+        outputs = {rel: stamp for rel, stamp in state.outputs.items() if rel in keep}
+    else:
+        bar.expect(len(files))
+        out, pages, feeds = render_site(views, env, jobs=jobs, progress=bar.step)
+        add_static(config, out)
+        stats = write_site(target, out, sources=sources(config))
+        outputs = {}
+    outputs.update(_outputs(target, [*(out.keys() - outputs.keys()), MARKER]))
+    totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(left_out), future)
+    token = state.token if state is not None and not parsed and articles.keys() == old.keys() else scanned
+    structure = (dict(site.topics), dict(site.tags), dict(site.neighbours), dict(site.related))
+    if token != (state.token if state else None):
+        cache.save(folder / "articles", (token, {rel: a for rel, a in articles.items() if a is not None}))
+    cache.save(folder / "state", State(
+        parse_key, render_key, scanned, token, {rel: (stamps[rel], hashes[rel]) for rel in files}, static,
+        outputs, order, structure, min((a.date for a in future), default=None), totals))
+    return totals, stats
+
+
+def _stat(file: Path) -> Stamp:
+    try:
+        return _stamp(file)
+    except OSError:
+        return (0, -1, 0)  # vanished: never equal to a recorded stamp; parsing reports it
+
+
+def _unchanged(state: State, files: dict[str, Path], stamps: dict[str, Stamp], data: dict[str, bytes]) -> set[str]:
+    """The content files whose bytes are those the last build saw (trusting only old enough stamps)."""
+    same = set()
+    for rel, stamp in stamps.items():
+        recorded = state.content.get(rel)
+        if recorded is None:
+            continue
+        if recorded[0] == stamp and stamp[0] < state.scanned_ns - RACY_NS:
+            same.add(rel)
+            continue
+        try:
+            data[rel] = files[rel].read_bytes()
+        except OSError:
+            continue  # parsing reports it
+        if cache.content_hash(data[rel]) == recorded[1]:
+            same.add(rel)
+    return same
+
+
+def _outputs(target: Path, rels: list[str]) -> dict[str, tuple[int, int]]:
+    stamps = {}
+    for rel in rels:
+        try:
+            st = os.stat(target / rel)
+        except OSError:
+            raise DigestError(f"{target / rel}: vanished while the site was written") from None
+        stamps[rel] = (st.st_mtime_ns, st.st_size)
+    return stamps
+
+
+def _intact(target: Path, outputs: dict[str, tuple[int, int]]) -> bool:
+    """Every file of the last build still there, as it was written."""
+    for rel, recorded in outputs.items():
+        try:
+            st = os.stat(target / rel)
+        except OSError:
+            return False
+        if (st.st_mtime_ns, st.st_size) != recorded:
+            return False
+    return True

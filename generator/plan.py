@@ -1,0 +1,112 @@
+"""Which pages a site has, as small `Part`s, and the page jobs of each.
+
+A `Part` names one piece of the site (the home page, one article, one topic's
+pages, one feed, ...) without building its context, so the list of parts is
+cheap to make and to hand to worker processes: each turns its share of parts
+into `PageJob`s (contexts built there) and renders them. The order of parts,
+and so of pages and of the sitemap, is fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from generator import urls as u
+from generator.config import SiteConfig
+from generator.context import (
+    Views,
+    archive_context,
+    article_context,
+    home_context,
+    make_views,
+    not_found_context,
+    robots_context,
+    sitemap_context,
+    tag_contexts,
+    tags_context,
+    topic_contexts,
+)
+from generator.feeds import FeedSpec, feed_specs, feeds_showing, spec_context
+from generator.model import Site
+from generator.render import PageJob
+
+Part = tuple[str, str]  # (kind, name): ("article", key), ("tag", slug), ("feed", path), ("home", "") ...
+
+
+def plan_parts(v: Views) -> list[Part]:
+    """Every HTML page group, then every feed, in the site's fixed order (the sitemap and robots.txt come last)."""
+    parts: list[Part] = [("home", "")]
+    parts += [("article", key) for key in v.site.order]
+    parts += [("topic", slug) for slug in v.site.topics]
+    parts.append(("tags", ""))
+    parts += [("tag", slug) for slug in v.site.tags]
+    parts += [("archive", ""), ("404", "")]
+    parts += [("feed", spec[0]) for spec in feed_specs(v)]
+    return parts
+
+
+class Planner:
+    """Turns parts into page jobs for one `Views` (the feed specs are worked out once)."""
+
+    def __init__(self, v: Views) -> None:
+        self.views = v
+        self._feeds: Mapping[str, FeedSpec] | None = None
+
+    def jobs(self, part: Part) -> list[PageJob]:
+        v, (kind, name) = self.views, part
+        if kind == "feed":
+            if self._feeds is None:
+                self._feeds = {spec[0]: spec for spec in feed_specs(v)}
+            path, ctx = spec_context(v, self._feeds[name])
+            return [PageJob(path, "feed.xml", ctx)]
+        pages: list[tuple[str, str, dict[str, Any]]]
+        if kind == "article":
+            pages = [(name, "article.html", article_context(v, name))]
+        elif kind == "topic":
+            pages = [(path, "topic.html", ctx) for path, ctx in topic_contexts(v, v.site.topics[name])]
+        elif kind == "tag":
+            pages = [(path, "tag.html", ctx) for path, ctx in tag_contexts(v, v.site.tags[name])]
+        else:
+            single = {"home": (u.HOME, "home.html", home_context), "tags": (u.TAGS, "tags.html", tags_context),
+                      "archive": (u.ARCHIVE, "archive.html", archive_context),
+                      "404": (u.NOT_FOUND, "404.html", not_found_context)}[kind]
+            pages = [(single[0], single[1], single[2](v))]
+        return [PageJob(u.output_path(path), template, ctx) for path, template, ctx in pages]
+
+
+def sitemap_entry(job: PageJob) -> dict[str, Any] | None:
+    """What the sitemap needs of an HTML page job (None for feeds)."""
+    if not job.template.endswith(".html"):
+        return None
+    page = job.context["page"]
+    return {"path": page["path"], "canonical": page["canonical"], "lastmod": page["lastmod"]}
+
+
+def closing_jobs(v: Views, entries: Iterable[Mapping[str, Any] | None]) -> list[PageJob]:
+    """The sitemap (of the HTML pages' `sitemap_entry`s, in order) and robots.txt."""
+    return [PageJob(u.SITEMAP, "sitemap.xml", sitemap_context([e for e in entries if e is not None])),
+            PageJob(u.ROBOTS, "robots.txt", robots_context(v))]
+
+
+def plan_pages(config: SiteConfig, site: Site, *, base_url: str | None = None) -> list[PageJob]:
+    """Every page, feed, the sitemap and robots.txt as jobs, in a fixed order."""
+    return plan_views(make_views(config, site, u.Urls.for_base(base_url or config.base_url)))
+
+
+def plan_views(v: Views) -> list[PageJob]:
+    """`plan_pages` for views already made (the preview keeps them between rebuilds)."""
+    planner = Planner(v)
+    jobs = [job for part in plan_parts(v) for job in planner.jobs(part)]
+    return jobs + closing_jobs(v, map(sitemap_entry, jobs))
+
+
+def plan_article(v: Views, key: str) -> list[PageJob]:
+    """The jobs that show an article's full text: its own page and the feeds that carry it.
+
+    When an edit leaves everything that lists show of an article (`listing`) as it
+    was, these are the only pages whose bytes can change.
+    """
+    jobs = [PageJob(u.output_path(key), "article.html", article_context(v, key))]
+    jobs += [PageJob(path, "feed.xml", ctx) for path, ctx in feeds_showing(v, key)]
+    return jobs
