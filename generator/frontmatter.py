@@ -11,8 +11,11 @@ A content file is::
 
 `split` returns the mapping, the line on which each top-level key was written
 (so later validation can name it), and the body. Only YAML's safe subset is
-accepted: a tag such as `!!python/object` is an error, never executed. The
-LibYAML C loader is used when PyYAML was built with it (several times faster).
+accepted: a tag such as `!!python/object` is an error, never executed. A
+document nested deeper than `MAX_DEPTH`, holding an alias to itself, or whose
+aliases would expand it beyond `MAX_VALUES` values ("billion laughs") is an
+error too, found before anything is built from it. The LibYAML C loader is used
+when PyYAML was built with it (several times faster).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 FENCE = "---"
+MAX_DEPTH = 50  # lists and mappings inside each other
+MAX_VALUES = 100_000  # scalars, lists and mappings, counting each alias as the copy it stands for
 
 
 class LineDict(dict[str, Any]):
@@ -127,10 +132,15 @@ def split(text: str, path: Path | str) -> FrontMatter:
 def _load_mapping(
     yaml_text: str, path: Path | str, first_line: int
 ) -> tuple[dict[str, Any], dict[str, int]]:
+    _check_depth(yaml_text, path, first_line)
     loader = _line_loader(first_line)(yaml_text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_size(node, path, first_line)
         data = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        raise ContentError(path, first_line, None, f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
@@ -155,6 +165,65 @@ def _load_mapping(
     if bad:
         raise ContentError(path, first_line, None, f"front-matter key {bad[0]!r} is not a name")
     return data, key_lines
+
+
+def _check_depth(yaml_text: str, path: Path | str, first_line: int) -> None:
+    """Refuse YAML nested deeper than `MAX_DEPTH` before it is composed: LibYAML's composer recurses in C and
+    crashes the interpreter on a few hundred thousand nested brackets. Each level needs one of `[{-:?`, so
+    text with fewer of them is let through unscanned; otherwise the parser's events (not recursive) are counted."""
+    if sum(yaml_text.count(c) for c in "[{-:?") <= MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise ContentError(path, first_line + (mark.line if mark is not None else 0), None,
+                                       f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # the loader reports it, with its line
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _check_size(root: yaml.Node, path: Path | str, first_line: int) -> None:
+    """Refuse a document too deep, holding itself, or too big once its aliases are expanded.
+
+    Aliases make the composed graph share nodes; each node's expanded size is
+    worked out once (memoised by identity), so the check is linear in the text.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # nodes whose children are being visited: the current path
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        line = first_line + node.start_mark.line
+        if done:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[id(node)] > MAX_VALUES:
+                raise ContentError(path, line, None, f"invalid YAML: its aliases expand to more than {MAX_VALUES:,} "
+                                   "values (write the values out, or use fewer aliases)")
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            raise ContentError(path, line, None, "invalid YAML: an alias refers to the value that contains it")
+        if depth > MAX_DEPTH:
+            raise ContentError(path, line, None, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+        open_nodes.add(id(node))
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
 
 
 def load_yaml_file(text: str, path: Path | str) -> tuple[dict[str, Any], dict[str, int]]:

@@ -29,6 +29,7 @@ from generator.urls import article_path, check_slug, slugify
 # breaks), DEL and the non-characters.
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 SUMMARY_MAX = 200
+TAGS_MAX = 100  # per article: each tag is a page and a feed that lists the article with all its tags
 
 
 class Problem(Exception):
@@ -76,9 +77,15 @@ def _date(value: Any, config: SiteConfig) -> tuple[datetime, bool]:
     if when is None:
         raise Problem(f"{value!r} is not a date (use YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+03:00 with a time)")
     tz = config.tz
-    if not isinstance(when, datetime):
-        return datetime.combine(when, time(0), tzinfo=tz), False
-    return (when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)), True
+    try:
+        if not isinstance(when, datetime):
+            return datetime.combine(when, time(0), tzinfo=tz), False
+        local = when.replace(tzinfo=tz) if when.tzinfo is None else when.astimezone(tz)
+        local.timestamp()  # in range once converted to UTC too (feeds and sorting use it)
+        return local, True
+    except (OverflowError, ValueError):
+        shown = value.isoformat() if isinstance(value, date) else value
+        raise Problem(f"{shown!r} is out of range (use a date between the years 1 and 9999)") from None
 
 
 def _when(value: Any) -> date | datetime | None:
@@ -110,8 +117,10 @@ def _slug(value: Any, config: SiteConfig) -> str:
 
 
 def _tags(value: Any, config: SiteConfig) -> tuple[str, ...]:
-    tags = tuple(_slug(v, config) for v in _list(value, "tag slug"))
-    return tuple(dict.fromkeys(tags))
+    tags = tuple(dict.fromkeys(_slug(v, config) for v in _list(value, "tag slug")))
+    if len(tags) > TAGS_MAX:
+        raise Problem(f"{len(tags):,} tags; an article may have at most {TAGS_MAX} (keep the ones readers look for)")
+    return tags
 
 
 def _bool(value: Any, config: SiteConfig) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator import write
+from generator.importer.command import TEMP_PREFIX
 from tests.test_build_support import copy_fixture, digest, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,17 +135,26 @@ def test_import_killed_at_random_moments_leaves_no_half_written_article(tmp_path
     rng = random.Random(66)
     partial = 0
     for i in range(KILLS // 2):
-        shutil.rmtree(site / "content")
+        shutil.rmtree(site / "content", ignore_errors=True)
         proc = _spawn("import", "--site", site, dump, cwd=tmp_path)
-        time.sleep(rng.uniform(0, span))
+        if i % 2:  # aimed at the writing: from the moment content/ appears
+            deadline = time.monotonic() + 10
+            while proc.poll() is None and not (site / "content").exists() and time.monotonic() < deadline:
+                time.sleep(0.0002)
+            time.sleep(rng.uniform(0, 0.004))
+        else:
+            time.sleep(rng.uniform(0, span))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        found = {rel: data for rel, data in _files(site / "content").items() if rel.endswith(".md")}
+        found = {rel: data for rel, data in _files(site / "content").items() if rel.endswith(".md")} \
+            if (site / "content").exists() else {}
         assert all(articles.get(rel) == data for rel, data in found.items()), f"kill {i}: a half-written article"
-        partial += 0 < len(found) < len(articles)
+        partial += 0 < len(found) < len(articles) or any(p.name.startswith(TEMP_PREFIX)
+                                                           for p in (site / "content").rglob("*"))
         run = digest("import", "--site", site, dump)
         assert run.code == 0 and "Traceback" not in run.err, run.err
         assert _files(site / "content") == final, f"kill {i}: the next import does not finish the job"
+    assert partial, "no kill landed while articles were being written"
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from generator.importer.report import status_line, summary
 from generator.importer.segment import decode, segment
 
 STDIN = "-"
+TEMP_PREFIX = ".digest-tmp-"  # a file being written; one left by a killed import is removed by the next
 
 
 def run_import(
@@ -121,6 +122,9 @@ def _read_manifest(path: Path) -> str:
 
 def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, Record], old_manifest: str) -> None:
     try:
+        for leftover in content_dir.rglob(f"{TEMP_PREFIX}*") if content_dir.is_dir() else ():
+            if leftover.is_file() and not leftover.is_symlink():
+                leftover.unlink()
         for decision in decisions:
             if decision.text is not None:
                 _atomic_write(content_dir / decision.path, decision.text)
@@ -135,7 +139,7 @@ def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, 
 
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))

@@ -19,6 +19,7 @@ from generator.frontmatter import dump
 from generator.importer.clean import Article
 from generator.importer.lines import slugify
 from generator.importer.markdown import body
+from generator.parse import TAGS_MAX
 
 ID_LENGTH = 12
 
@@ -49,7 +50,7 @@ def front_matter(article: Article, article_id: str, topic: str, tags: Sequence[s
         "dateline": article.dateline,
         "source": article.source,
         "topic": topic,
-        "tags": list(tags),
+        "tags": list(tags)[:TAGS_MAX],
         "highlights": list(article.highlights),
         "images": [_without_none({"caption": i.caption, "credit": i.credit}) for i in article.images],
         "factboxes": [_without_none({"label": b.label, "title": b.title, "text": b.text}) for b in article.factboxes],
