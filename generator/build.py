@@ -51,13 +51,14 @@ class BuildResult:
 
 
 def content_files(config: SiteConfig) -> list[Path]:
-    """Every `.md` file under `content/`, sorted; dotfiles and dot-folders are ignored."""
+    """Every `.md` file under `content/`, sorted; dotfiles and dot-folders are ignored. A broken or looping
+    symbolic link is listed too, so that reading it reports it."""
     root = config.content_dir
     if not root.is_dir():
         raise DigestError(f"{config.path.parent / 'content'}: not found (articles go in content/, "
                           "e.g. written by `digest import`)")
     return sorted(p for p in root.rglob("*.md")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+                  if (p.is_file() or p.is_symlink()) and not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
 # Parsed articles kept between builds: file -> (its stat stamp, the article).

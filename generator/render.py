@@ -48,11 +48,25 @@ def theme_dir(kind: str) -> Path:
     return packaged if packaged.is_dir() else package.parent / kind
 
 
+class _Templates(jinja2.FileSystemLoader):
+    """Templates from one folder; one that is not UTF-8 or cannot be read is a `DigestError` naming it."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        try:
+            return super().get_source(environment, template)
+        except jinja2.TemplateNotFound:
+            raise  # the next folder is tried
+        except UnicodeDecodeError:
+            raise DigestError(f"{Path(self.searchpath[0]) / template}: is not UTF-8 text (save it as UTF-8)") from None
+        except OSError as exc:
+            raise DigestError(f"{Path(self.searchpath[0]) / template}: cannot be read ({exc.strerror})") from None
+
+
 def make_env(config: SiteConfig) -> jinja2.Environment:
-    theme = jinja2.FileSystemLoader(theme_dir("templates"))
+    theme = _Templates(theme_dir("templates"))
     loaders: list[jinja2.BaseLoader] = []
     if config.templates_dir.is_dir():
-        loaders.append(jinja2.FileSystemLoader(config.templates_dir))
+        loaders.append(_Templates(config.templates_dir))
     loaders += [theme, jinja2.PrefixLoader({"theme": theme})]
     return jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
