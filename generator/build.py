@@ -57,8 +57,8 @@ def content_files(config: SiteConfig) -> list[Path]:
     if not root.is_dir():
         raise DigestError(f"{config.path.parent / 'content'}: not found (articles go in content/, "
                           "e.g. written by `digest import`)")
-    return sorted(p for p in root.rglob("*.md")
-                  if (p.is_file() or p.is_symlink()) and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return sorted(p for p in root.rglob("*.md") if (p.is_file() or p.is_symlink())
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
 
 
 # Parsed articles kept between builds: file -> (its stat stamp, the article).
