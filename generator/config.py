@@ -128,7 +128,8 @@ class _Checker:
             value = float(value)
         if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
             expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            self.error(data, name, f"{value!r} is not a {_TYPE_NAMES.get(expected, expected)}")
+            kind_name = _TYPE_NAMES.get(expected, expected)
+            self.error(data, name, f"{value!r} is not {kind_name if kind_name == 'text' else 'a ' + kind_name}")
             return None if default is ... else default
         problem = check(value) if check else None
         if problem:

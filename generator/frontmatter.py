@@ -130,7 +130,7 @@ def split(text: str, path: Path | str) -> FrontMatter:
 
 
 def _load_mapping(
-    yaml_text: str, path: Path | str, first_line: int
+    yaml_text: str, path: Path | str, first_line: int, what: str = "front matter"
 ) -> tuple[dict[str, Any], dict[str, int]]:
     _check_depth(yaml_text, path, first_line)
     loader = _line_loader(first_line)(yaml_text)
@@ -146,14 +146,19 @@ def _load_mapping(
         line = first_line + mark.line if mark is not None else first_line
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise ContentError(path, line, None, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a NUL byte
+        line = first_line + yaml_text.count("\n", 0, exc.position)
+        raise ContentError(path, line, None, f"invalid YAML: the character U+{exc.character:04X} is not "
+                           "allowed (remove it)") from None
     except yaml.YAMLError as exc:
-        raise ContentError(path, first_line, None, f"invalid YAML: {exc}") from None
+        problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ContentError(path, first_line, None, f"invalid YAML: {problem}") from None
     finally:
         loader.dispose()
     if data is None:
         return {}, {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise ContentError(path, first_line, None, "front matter must be a mapping of 'key: value'")
+        raise ContentError(path, first_line, None, f"{what} must be a mapping of 'key: value'")
     key_lines: dict[str, int] = {}
     for key_node, _value in node.value:
         key = key_node.value
@@ -233,7 +238,7 @@ def load_yaml_file(text: str, path: Path | str) -> tuple[dict[str, Any], dict[st
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _load_mapping(text, path, first_line=1)
+    return _load_mapping(text, path, first_line=1, what=Path(path).name)
 
 
 def dump(meta: Mapping[str, Any], body: str) -> str:

@@ -38,7 +38,7 @@ def test_all_config_errors_reported_together(site_dir: Path, capsys: pytest.Capt
     _write(site_dir, "title: 3\ntimezone: Mars/Olympus\npage_size: 0\nbase_url: ftp://x\ntopics: []\n")
     assert main(["import", "--site", str(site_dir), "-"]) == 1
     err = capsys.readouterr().err
-    assert "site.yaml:1: title: 3 is not a text" in err
+    assert "site.yaml:1: title: 3 is not text" in err
     assert "site.yaml:2: timezone: 'Mars/Olympus' is not an IANA time zone" in err
     assert "site.yaml:3: page_size: 0 must be 1 or more" in err
     assert "site.yaml:4: base_url:" in err
