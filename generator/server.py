@@ -265,7 +265,7 @@ class Preview:
 
     def __init__(self, site_root: Path, *, host: str = "127.0.0.1", port: int = 8000,
                  base_url: str | None = None, drafts: bool = True, out: TextIO = sys.stdout,
-                 quiet: float = 0.03) -> None:
+                 quiet: float = 0.03, max_wait: float = 0.5) -> None:
         self.out = out
         self.root = Path(site_root).resolve()
         self.state = PreviewState(Rebuilder(self.root, base_url=base_url, drafts=drafts), self.log)
@@ -273,7 +273,7 @@ class Preview:
         bound_host, bound_port = self.server.server_address[:2]
         self.host = bound_host.decode() if isinstance(bound_host, bytes | bytearray) else str(bound_host)
         self.port = int(bound_port)
-        self.debouncer = Debouncer(self.state.rebuild, quiet=quiet)
+        self.debouncer = Debouncer(self.state.rebuild, quiet=quiet, max_wait=max_wait)
         self._observer: BaseObserver | None = None
         self._thread: threading.Thread | None = None
 

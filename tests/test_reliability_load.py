@@ -86,7 +86,8 @@ def test_preview_under_load(tmp_path: Path) -> None:
     site = copy_fixture(tmp_path)
     threads, fds = threading.active_count(), _fds()
     log = io.StringIO()
-    preview = Preview(site, port=0, out=log, quiet=0.1)
+    # max_wait: however slow the machine writes the burst, it is one burst (events 0.1 s apart at most).
+    preview = Preview(site, port=0, out=log, quiet=0.1, max_wait=30)
     preview.start()
     try:
         listeners = [_Listener(preview.port) for _ in range(50)]
