@@ -1,9 +1,12 @@
 """The persistent build cache: `.digest-cache/` in the site folder (ignored by git).
 
-Each cache file is `MAGIC`, the SHA-256 of the payload, then the payload (a
-pickle). A file whose header, checksum or pickle does not check out (truncated,
-overwritten, from another digest) is treated as absent and rebuilt: the cache
-can make a build faster, never different.
+Each cache file is `MAGIC`, an HMAC-SHA-256 of the payload, then the payload (a
+pickle). The HMAC key is a random secret of this user's, kept outside every
+site (`$XDG_CACHE_HOME/digest/cache-key`, else `~/.cache/digest/cache-key`), so
+a cache that came with a site from elsewhere (a crafted pickle would run code
+when loaded) is never unpickled: like a truncated, overwritten or foreign file,
+it is treated as absent and rebuilt. Without a usable key there is no cache.
+The cache can make a build faster, never different.
 
 What a cached value depends on is part of its key: `parse_key` (digest's code,
 `site.yaml`, the site's location) for parsed articles, `render_key` (that, plus
@@ -13,6 +16,7 @@ every template, the base URL, drafts and the output folder) for the rest.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import pickle
 import sys
@@ -32,14 +36,44 @@ def cache_dir(config: SiteConfig) -> Path:
     return config.root / CACHE_DIR
 
 
+def _key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "digest" / "cache-key"
+
+
+def secret() -> bytes | None:
+    """This user's cache key (made on first use, readable by the user only), or None if it cannot be had."""
+    path = _key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = path.read_bytes() if path.exists() else b""
+        if len(key) != 32:  # missing or damaged: a new key (every cache signed with the old one is dropped)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(os.urandom(32))
+            os.replace(tmp, path)
+            key = path.read_bytes()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        return None
+    return key if len(key) == 32 else None
+
+
+def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
+
+
 def save(path: Path, value: Any) -> None:
-    """Write `value` atomically with a checksummed header."""
+    """Write `value` atomically with a signed header (nothing is written without a key)."""
+    key = secret()
+    if key is None:
+        return
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            f.write(MAGIC + hashlib.sha256(payload).digest())
+            f.write(MAGIC + _mac(key, payload))
             f.write(payload)
         os.replace(tmp, path)
     finally:
@@ -47,7 +81,10 @@ def save(path: Path, value: Any) -> None:
 
 
 def load(path: Path) -> Any:
-    """The value `save` wrote at `path`, or None when it is missing or does not check out."""
+    """The value `save` wrote at `path`, or None when it is missing, foreign or does not check out."""
+    key = secret()
+    if key is None:
+        return None
     try:
         data = path.read_bytes()
     except OSError:
@@ -56,11 +93,11 @@ def load(path: Path) -> Any:
     if len(data) < head or not data.startswith(MAGIC):
         return None
     payload = memoryview(data)[head:]
-    if hashlib.sha256(payload).digest() != data[len(MAGIC): head]:
+    if not hmac.compare_digest(_mac(key, payload), data[len(MAGIC): head]):
         return None
     try:
         return pickle.loads(payload)
-    except Exception:  # a checksum-valid payload that still does not unpickle: discard, rebuild
+    except Exception:  # signed by us yet not loadable (a digest upgrade, say): discard, rebuild
         return None
 
 

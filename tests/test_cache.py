@@ -164,3 +164,30 @@ def test_quiet_prints_nothing_and_summary_counts_unchanged(site_dir: Path, tmp_p
 def test_bad_jobs_is_a_clean_error(site_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "--site", str(site_dir), "--jobs", "0"]) == 1
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_a_cache_that_came_with_the_site_is_never_unpickled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A crafted pickle in .digest-cache/ (say, committed to a site's repository) must not run."""
+    import hashlib
+    import pickle
+
+    from generator import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (open, (str(marker), "w"))
+
+    payload = pickle.dumps(Exploit())
+    for header in (hashlib.sha256(payload).digest(), b"\0" * 32):  # a plain checksum, or anything else
+        target = tmp_path / "site" / cache.CACHE_DIR / "state"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(cache.MAGIC + header + payload)
+        assert cache.load(target) is None
+    assert not marker.exists()
+    key_file = tmp_path / "user-cache" / "digest" / "cache-key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    cache.save(target, {"ok": 1})  # our own, signed, loads back
+    assert cache.load(target) == {"ok": 1}
