@@ -139,10 +139,7 @@ def test_build_killed_at_the_swap_leaves_old_or_new_site(tmp_path: Path, moment:
     assert digest("build", "--site", site, "--no-cache").code == 0
     old = _files(site / "public")
     _grow(site, 5, 1)
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", _KILL_AT_SWAP, moment, "--site", str(site), "--no-cache"],
-                          cwd=tmp_path, env=env, capture_output=True)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    _run_until_killed(_KILL_AT_SWAP, moment, "--site", site, "--no-cache", cwd=tmp_path)
     killed = _files(site / "public")
     run = digest("build", "--site", site, "--no-cache")
     assert run.code == 0 and "Traceback" not in run.err, run.err
@@ -159,12 +156,24 @@ def _dump_site(tmp_path: Path) -> Path:
     return site
 
 
-def test_import_killed_at_random_moments_leaves_no_half_written_article(tmp_path: Path) -> None:
+def _imported(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes], dict[str, bytes]]:
+    """A site with the seed imported: (site, dump, every content file, the articles among them)."""
     site = _dump_site(tmp_path)
     dump = ROOT / "sources" / "000_dfe1e9900b68862a.txt"
     assert digest("import", "--site", site, dump).code == 0
     final = _files(site / "content")
-    articles = {rel: data for rel, data in final.items() if rel.endswith(".md")}
+    return site, dump, final, {rel: data for rel, data in final.items() if rel.endswith(".md")}
+
+
+def _run_until_killed(script: str, *argv: str | Path, cwd: Path) -> None:
+    """Run `script` (which SIGKILLs itself at a chosen point) with `argv`; check it did die so."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-c", script, *map(str, argv)], cwd=cwd, env=env, capture_output=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+
+
+def test_import_killed_at_random_moments_leaves_no_half_written_article(tmp_path: Path) -> None:
+    site, dump, final, articles = _imported(tmp_path)
     start = time.monotonic()
     shutil.rmtree(site / "content")
     assert _spawn("import", "--site", site, dump, cwd=tmp_path).wait() == 0
@@ -209,17 +218,10 @@ sys.exit(main(["import", *sys.argv[2:]]))
 
 
 def test_import_killed_at_every_step_of_writing_leaves_whole_articles_only(tmp_path: Path) -> None:
-    site = _dump_site(tmp_path)
-    dump = ROOT / "sources" / "000_dfe1e9900b68862a.txt"
-    assert digest("import", "--site", site, dump).code == 0
-    final = _files(site / "content")
-    articles = {rel: data for rel, data in final.items() if rel.endswith(".md")}
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    site, dump, final, articles = _imported(tmp_path)
     for step in range(1, len(final) + 1):  # every article, then the manifest
         shutil.rmtree(site / "content")
-        proc = subprocess.run([sys.executable, "-c", _KILL_AT_REPLACE, str(step), "--site", str(site), str(dump)],
-                              cwd=tmp_path, env=env, capture_output=True)
-        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        _run_until_killed(_KILL_AT_REPLACE, step, "--site", site, dump, cwd=tmp_path)
         found = {rel: data for rel, data in _files(site / "content").items() if rel.endswith(".md")}
         assert len(found) == min(step - 1, len(articles)), f"step {step}"
         assert all(articles.get(rel) == data for rel, data in found.items()), f"step {step}: a half-written article"
