@@ -45,7 +45,8 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "language": config.language,
         "home": urls.href(u.HOME),
         "stylesheet": urls.href(u.STYLESHEET),
-        "topics": tuple(topics.values()),
+        # The navigation leaves out topics with no article yet (their pages and feeds still exist).
+        "topics": tuple(topics[t.slug] for t in site.topics.values() if t.articles),
         "tags": urls.href(u.TAGS),
         "archive": urls.href(u.ARCHIVE),
         "feed": urls.href(u.FEED),

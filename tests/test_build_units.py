@@ -168,3 +168,13 @@ def test_python_interface_matches_the_cli_output(tmp_path: Path) -> None:
     assert home.context["page"]["canonical"] == "http://127.0.0.1:8000/"
     assert home.context["site"]["stylesheet"] == "/static/style.css"
     assert result.pages == 17 and result.feeds == 8 and result.static == 1
+
+
+def test_navigation_leaves_out_empty_topics_but_their_pages_exist(site_dir: Path) -> None:
+    from tests.sitekit import write_article
+
+    write_article(site_dir, "heritage", "minaret", title="Minaret", date="2024-11-14")
+    files = build_files(load_config(site_dir)).files
+    nav = files["index.html"].decode().split("<nav", 1)[1].split("</nav>", 1)[0]
+    assert "/topics/heritage/" in nav and "/topics/region/" not in nav
+    assert "topics/region/index.html" in files and "topics/region/feed.xml" in files
