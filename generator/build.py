@@ -151,15 +151,18 @@ def parse_all(config: SiteConfig, files: list[Path], *, jobs: int = 1,
 
 
 def _clashes(articles: list[Article]) -> list[ContentError]:
-    """Two articles with one URL, or one id: an error at the second file naming the first."""
+    """Two articles with one URL, or one id: an error at one file naming the other (at the `slug:` that
+    made the clash, when only one of them sets one)."""
     errors = []
     by_key: dict[str, Article] = {}
     by_id: dict[str, Article] = {}
     for a in articles:
         first = by_key.setdefault(a.key, a)
         if first is not a:
-            message = f"the URL /{a.key} is also that of {first.path} (give one of them another slug:)"
-            errors.append(ContentError(a.path, a.line_of("slug", "date"), "slug", message))
+            # Point at the file whose `slug:` made the clash when only one of the two sets one.
+            here, other = (first, a) if "slug" in first.lines and "slug" not in a.lines else (a, first)
+            message = f"the URL /{a.key} is also that of {other.path} (give one of them another slug:)"
+            errors.append(ContentError(here.path, here.line_of("slug", "date"), "slug", message))
         if a.id:
             first = by_id.setdefault(a.id, a)
             if first is not a:

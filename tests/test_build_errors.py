@@ -81,6 +81,16 @@ def test_content_error_is_one_line_and_output_untouched(site: Path, case: str) -
     assert _fails_cleanly(site) == [f"{site}/content/beta/{expected.format(site=site)}"]
 
 
+def test_url_clash_is_reported_at_the_slug_that_made_it(site: Path) -> None:
+    beta = site / "content/beta"
+    # aaa.md sorts first and sets the slug; zzz-clash.md only has the file name that clashes.
+    (beta / "aaa.md").write_text("---\ntitle: A\ndate: 2024-11-05\ntopic: beta\nslug: zzz-clash\n---\n",
+                                 encoding="utf-8")
+    (beta / "zzz-clash.md").write_text("---\ntitle: Z\ndate: 2024-11-20\ntopic: beta\n---\n", encoding="utf-8")
+    assert _fails_cleanly(site) == [f"{beta}/aaa.md:5: slug: the URL /2024/11/zzz-clash/ is also that of "
+                                    f"{beta}/zzz-clash.md (give one of them another slug:)"]
+
+
 def test_not_utf8(site: Path) -> None:
     (site / "content/beta/latin.md").write_bytes(f"---\n{GOOD}---\nCaf\xe9\n".encode("latin-1"))
     assert _fails_cleanly(site) == [f"{site}/content/beta/latin.md: is not UTF-8 text (save it as UTF-8)"]
