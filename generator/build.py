@@ -26,7 +26,7 @@ from generator.parallel import Progress, errors_of, parse_many, parse_one, rende
 from generator.plan import plan_article, plan_pages, plan_views
 from generator.progress import Bar
 from generator.render import PageJob, make_env, make_markdown, theme_dir
-from generator.write import WriteStats, write_site
+from generator.write import WriteStats, output_lock, write_site
 
 __all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
            "plan_article", "plan_pages", "plan_views", "run_build", "static_files"]
@@ -219,7 +219,7 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
     """
     start = time.perf_counter()
     target = output if output is not None else config.output_path
-    with Bar(err, enabled=not quiet) as bar:
+    with output_lock(target, waiting=None if quiet else err), Bar(err, enabled=not quiet) as bar:
         if cache:
             from generator.incremental import build_cached
 

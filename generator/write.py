@@ -33,6 +33,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TextIO
 
 from generator.errors import DigestError
 
@@ -102,6 +103,7 @@ def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Pa
 
     `keep` names files of the previous build that the caller knows are in place
     with the right bytes (an incremental build): they are carried over unread.
+    The caller holds `output_lock(output)` from before it read its inputs.
     """
     output = output.resolve()
     check_output(output, sources)
@@ -110,28 +112,27 @@ def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Pa
         safe_join(output, rel)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        with _Lock(output.parent):
-            _recover(output)
-            previous = previous_files(output) if output.is_dir() else set()
-            _check_foreign(output, files, previous)
-            try:
-                new = Path(tempfile.mkdtemp(prefix=_sibling(output, "new"), dir=output.parent))
-            except OSError as exc:
-                if exc.errno not in _NO_SWAP:
-                    raise
+        _recover(output)
+        previous = previous_files(output) if output.is_dir() else set()
+        _check_foreign(output, files, previous)
+        try:
+            new = Path(tempfile.mkdtemp(prefix=_sibling(output, "new"), dir=output.parent))
+        except OSError as exc:
+            if exc.errno not in _NO_SWAP:
+                raise
+            from generator.inplace import write_in_place
+            return write_in_place(output, files, previous, kept)
+        try:
+            stats = _assemble(new, output, files, previous, kept)
+            if not _swap(new, output):
+                shutil.rmtree(new, ignore_errors=True)
                 from generator.inplace import write_in_place
                 return write_in_place(output, files, previous, kept)
-            try:
-                stats = _assemble(new, output, files, previous, kept)
-                if not _swap(new, output):
-                    shutil.rmtree(new, ignore_errors=True)
-                    from generator.inplace import write_in_place
-                    return write_in_place(output, files, previous, kept)
-            except BaseException:
-                shutil.rmtree(new, ignore_errors=True)
-                raise
-            shutil.rmtree(new, ignore_errors=True)  # now the previous site
-            return stats
+        except BaseException:
+            shutil.rmtree(new, ignore_errors=True)
+            raise
+        shutil.rmtree(new, ignore_errors=True)  # now the previous site
+        return stats
     except OSError as exc:
         where = exc.filename or output
         raise DigestError(f"{output}: cannot write the site ({exc.strerror or exc}: {where}); "
@@ -280,22 +281,39 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
-class _Lock:
-    """An exclusive lock on the output's parent folder: a second build waits until the first has written."""
+class output_lock:  # noqa: N801 (used as a context manager, like a function)
+    """An exclusive lock on the output's parent folder, held for a whole build.
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    A second build of the same output waits until the first has finished, and only
+    then reads its inputs: the build that starts last always writes last, so the
+    output never goes back to an older state. Where there is no `fcntl` (not
+    POSIX), there is no lock.
+    """
+
+    def __init__(self, output: Path, waiting: TextIO | None = None) -> None:
+        self.folder = Path(output).resolve().parent
+        self.waiting = waiting
         self.fd = -1
 
-    def __enter__(self) -> _Lock:
+    def __enter__(self) -> output_lock:
         try:
             import fcntl
-        except ImportError:  # not POSIX: no lock
+        except ImportError:
             return self
-        self.fd = os.open(self.folder, os.O_RDONLY)
-        fcntl.flock(self.fd, fcntl.LOCK_EX)  # released when the descriptor is closed
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.folder, os.O_RDONLY)
+        except OSError as exc:
+            raise DigestError(f"{self.folder}: cannot write the site here ({exc.strerror or exc})") from None
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if self.waiting is not None:
+                print(f"waiting for another build writing in {self.folder} to finish", file=self.waiting, flush=True)
+            fcntl.flock(self.fd, fcntl.LOCK_EX)  # released when the descriptor is closed
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.fd >= 0:
             os.close(self.fd)
+            self.fd = -1
