@@ -83,11 +83,13 @@ def test_edited_here_and_changed_in_the_dump_is_a_conflict_until_forced(
     _edit(article, "residents said.", "residents told Arab News.")
     dump = _changed_dump(tmp_path, "on Tuesday", "on Tuesday morning")
     edited = article.read_bytes()
-    code, out, _err = _run(site_dir, capsys, dump)
-    assert code == 0 and out.startswith("conflict: ") and "--force replaces it" in out
+    code, out, err = _run(site_dir, capsys, dump)
+    assert code == 1 and out.startswith("conflict: ") and "--force replaces it" in out
+    assert err == ("digest import: 1 conflict needs your attention: your edited files were kept "
+                   "(--force replaces them with the dump's version)\n")
     assert article.read_bytes() == edited
     code, out, _err = _run(site_dir, capsys, "--force", dump)
-    assert out.startswith("overwrote your edits: ")
+    assert code == 0 and out.startswith("overwrote your edits: ")
     assert "on Tuesday morning" in article.read_text(encoding="utf-8")
     assert _run(site_dir, capsys, dump)[1].endswith("1 unchanged\n")
 

@@ -91,3 +91,4 @@ def test_serve_outside_a_site_folder_is_a_clean_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     expected = f"error: {tmp_path / 'site.yaml'}: not found (run digest in a site folder or pass --site DIR)"
     assert result.stderr.strip() == expected
+

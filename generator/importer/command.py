@@ -10,6 +10,7 @@ the same lines and writes nothing.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +58,13 @@ def run_import(
     if not dry_run:
         _write(content_dir, decisions, records, old_manifest)
     print(summary(decisions, len(dumps), dry_run=dry_run), file=out)
+    conflicts = sum(d.status == "conflict" for d in decisions)
+    if conflicts:
+        # Everything else was imported; exit 1 so that a script notices what needs a person.
+        print(f"digest import: {conflicts} conflict{'s' if conflicts != 1 else ''} need{'' if conflicts != 1 else 's'} "
+              "your attention: your edited files were kept (--force replaces them with the dump's version)",
+              file=sys.stderr)
+        return 1
     return 0
 
 
