@@ -276,7 +276,8 @@ def _summary(t: Totals, stats: WriteStats, target: str, seconds: float) -> str:
                        for n, what in ((t.drafts, "draft"), (len(t.skipped), "future article")) if n)
     return (f"built {_count(t.articles, 'article')}{left_out}, {_count(t.topics, 'topic')}, "
             f"{_count(t.tags, 'tag')}: {_count(t.pages, 'page')} and {_count(t.feeds, 'feed')} "
-            f"in {target} ({stats.written} files written, {stats.unchanged} unchanged, {stats.removed} removed) "
+            f"in {target} ({_count(stats.written, 'file')} written, {stats.unchanged} unchanged, "
+            f"{stats.removed} removed) "
             f"in {seconds:.2f} s")
 
 

@@ -50,6 +50,7 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "tags": urls.href(u.TAGS),
         "archive": urls.href(u.ARCHIVE),
         "feed": urls.href(u.FEED),
+        "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
     }
     cards = {key: _card(a, urls, topics[a.topic]) for key, a in site.articles.items()}
     return Views(config, site, urls, common, cards)

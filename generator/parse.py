@@ -117,7 +117,15 @@ def _slug(value: Any, config: SiteConfig) -> str:
 
 
 def _tags(value: Any, config: SiteConfig) -> tuple[str, ...]:
-    tags = tuple(dict.fromkeys(_slug(v, config) for v in _list(value, "tag slug")))
+    slugs, problems = [], []
+    for item in _list(value, "tag slug"):
+        try:
+            slugs.append(_slug(item, config))
+        except Problem as problem:
+            problems.append(problem.message)
+    if problems:  # every bad tag of the list, in one line
+        raise Problem("; ".join(problems))
+    tags = tuple(dict.fromkeys(slugs))
     if len(tags) > TAGS_MAX:
         raise Problem(f"{len(tags):,} tags; an article may have at most {TAGS_MAX} (keep the ones readers look for)")
     return tags

@@ -135,7 +135,7 @@ class PreviewState:
         else:
             verb = "built" if changes is None else "rebuilt"
             self.log(f"{verb} in {outcome.seconds * 1000:.0f} ms: {outcome.rendered} pages rendered, "
-                     f"{len(outcome.changed)} files changed")
+                     f"{len(outcome.changed)} file{'' if len(outcome.changed) == 1 else 's'} changed")
         return outcome
 
     def snapshot(self) -> tuple[dict[str, bytes], str | None, int]:

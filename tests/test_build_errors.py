@@ -135,3 +135,11 @@ def test_missing_content_folder(tmp_path: Path) -> None:
     run = digest("build", "--site", site)
     assert run.code == 1
     assert run.err == f"error: {site}/content: not found (articles go in content/, e.g. written by `digest import`)\n"
+
+
+def test_every_bad_tag_of_a_list_is_named(site: Path) -> None:
+    (site / "content/beta/tags.md").write_text(
+        f"---\n{GOOD}tags: [fine, '../../etc', 'a/b', Foo Bar]\n---\n", encoding="utf-8")
+    [line] = _fails_cleanly(site)
+    assert line.startswith(f"{site}/content/beta/tags.md:5: tags: '../../etc' is not a slug")
+    assert "'a/b' is not a slug" in line and "'Foo Bar' is not a slug" in line

@@ -178,3 +178,17 @@ def test_navigation_leaves_out_empty_topics_but_their_pages_exist(site_dir: Path
     nav = files["index.html"].decode().split("<nav", 1)[1].split("</nav>", 1)[0]
     assert "/topics/heritage/" in nav and "/topics/region/" not in nav
     assert "topics/region/index.html" in files and "topics/region/feed.xml" in files
+
+
+def test_site_yaml_extra_reaches_templates(site_dir: Path) -> None:
+    from tests.sitekit import write_article
+
+    write_article(site_dir, "heritage", "minaret", title="Minaret", date="2024-11-14")
+    with (site_dir / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("extra:\n  contact: desk@example.org\n")
+    (site_dir / "templates").mkdir(exist_ok=True)
+    (site_dir / "templates/article.html").write_text(
+        '{% extends "theme/article.html" %}{% block main %}{{ super() }}'
+        '<p class="contact">{{ site.extra.contact }}</p>{% endblock %}', encoding="utf-8")
+    page = build_files(load_config(site_dir)).files["2024/11/minaret/index.html"].decode()
+    assert '<p class="contact">desk@example.org</p>' in page
