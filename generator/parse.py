@@ -215,8 +215,9 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
             errors.append(ContentError(path, p.line or fm.line_of(name), p.field or name, p.message))
     if fm.meta.get("slug") is None:
         if check_slug(stem):
+            better = slugify(stem) or "article"
             errors.append(ContentError(path, 1, "slug", f"the file name {stem!r} is not a slug (rename the file to "
-                                       f"{slugify(stem)}.md or set slug: {slugify(stem)})"))
+                                       f"{better}.md or set slug: {better})"))
         values["slug"] = stem
     if errors:
         raise BuildError(errors)

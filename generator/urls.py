@@ -25,14 +25,24 @@ def check_slug(value: str) -> str | None:
         return f"{value[:40]!r}... is longer than {SLUG_MAX} characters"
     if SLUG_RE.match(value):
         return None
-    return f"{value!r} is not a slug (use lowercase letters, digits and hyphens, e.g. {slugify(value)!r})"
+    example = slugify(value) or "article"
+    return f"{value!r} is not a slug (use lowercase letters, digits and hyphens, e.g. {example!r})"
 
 
-def slugify(text: str) -> str:
-    """A slug made from `text`: ASCII lowercase words joined by hyphens (`'Al-Nuri Mosque'` -> `'al-nuri-mosque'`)."""
+def slugify(text: str, limit: int = SLUG_MAX) -> str:
+    """A slug made from `text`: ASCII lowercase words joined by hyphens, cut at a word end within `limit`
+    characters; `''` when `text` has no ASCII letter or digit.
+
+    `'Al-Nuri Mosque'` -> `'al-nuri-mosque'`; `'Israel’s minister'` -> `'israels-minister'` (apostrophes
+    join, they do not split). The one slug maker: the importer's file names and tags, and suggestions
+    in error messages, all come from here.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:SLUG_MAX].rstrip("-") or "article"
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", ascii_text.lower())).strip("-")
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:limit]
+    return slug.strip("-")
 
 
 def article_path(date: datetime, slug: str) -> str:

@@ -79,9 +79,8 @@ def test_any_front_matter_gives_an_article_or_clean_errors(meta: dict[str, Any],
 
 @given(st.text())
 def test_slugs_are_safe(text: str) -> None:
-    assert check_slug(slugify(text)) is None
-    made = lines.slugify(text)
-    assert made == "" or check_slug(made) is None
+    for made in (slugify(text), lines.slugify(text)):  # '' when the text has nothing to make a slug of
+        assert made == "" or check_slug(made) is None
 
 
 @given(st.lists(st.text(max_size=30), max_size=30))

@@ -7,8 +7,9 @@ a photo caption (and with which credit), is it a bullet, does it end a sentence.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from generator import urls
 
 # Page furniture the scraper copied as lines of their own.
 _CHROME_WORDS = frozenset({"short url", "follow", "update"})
@@ -79,11 +80,6 @@ def norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def slugify(text: str, limit: int = 80) -> str:
-    """ASCII lowercase words joined by hyphens, cut at a word end within `limit` characters ('' when none)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", ascii_text.lower())).strip("-")
-    if len(slug) > limit:
-        cut = slug[: limit + 1]
-        slug = cut[: cut.rfind("-")] if "-" in cut else slug[:limit]
-    return slug.strip("-")
+def slugify(text: str) -> str:
+    """A file-name slug for a headline or city: `urls.slugify`, cut within 80 characters."""
+    return urls.slugify(text, limit=80)
