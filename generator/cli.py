@@ -65,6 +65,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
                      out=sys.stdout)
 
 
+def _site_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
+
+
+def _drafts_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest",
@@ -80,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         "classify each into a topic with entity tags, and write content/<topic>/<slug>.md.",
     )
     p.add_argument("dumps", nargs="+", metavar="DUMP", help="dump file to import ('-' reads stdin)")
-    p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
+    _site_option(p)
     p.add_argument("--content-dir", metavar="DIR", help="where articles go (default: <site>/content)")
     p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
     p.add_argument("--force", action="store_true", help="overwrite files that were edited by hand")
@@ -94,12 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read site.yaml and every article in content/, then write the whole site: article, topic, "
         "tag and archive pages, RSS feeds, sitemap. Nothing is written when any article has a problem.",
     )
-    p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
+    _site_option(p)
     p.add_argument("--output", metavar="DIR", help="where the site goes (default: output_dir of site.yaml, public/)")
     p.add_argument("--base-url", metavar="URL",
                    help="absolute URL of the published site, for feeds, sitemap and canonical links "
                    "(default: base_url of site.yaml)")
-    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    _drafts_option(p)
     p.add_argument("--no-cache", action="store_true",
                    help="build everything from scratch, without reading or writing .digest-cache/")
     p.add_argument("--jobs", type=int, metavar="N", help="processes for parsing and rendering (default: all cores)")
@@ -112,11 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Build the site in memory and serve it; rebuild what changed when content/, templates/, "
         "static/ or site.yaml change, and update open pages by themselves. Nothing is written to the output folder.",
     )
-    p.add_argument("--site", default=".", metavar="DIR", help="site folder holding site.yaml (default: .)")
+    _site_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     p.add_argument("--open", action="store_true", help="open the site in the default web browser")
-    p.add_argument("--drafts", action="store_true", help="include articles marked draft: true")
+    _drafts_option(p)
     p.set_defaults(func=_cmd_serve)
     return parser
 
