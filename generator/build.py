@@ -21,6 +21,7 @@ from generator import urls as u
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.context import date_iso, make_views
 from generator.errors import BuildError, ContentError, DigestError
+from generator.frontmatter import article_files
 from generator.model import Article, Site, make_site
 from generator.parallel import Progress, errors_of, parse_many, parse_one, render_site
 from generator.plan import plan_article, plan_pages, plan_views
@@ -57,8 +58,7 @@ def content_files(config: SiteConfig) -> list[Path]:
     if not root.is_dir():
         raise DigestError(f"{config.path.parent / 'content'}: not found (articles go in content/, "
                           "e.g. written by `digest import`)")
-    return sorted(p for p in root.rglob("*.md") if (p.is_file() or p.is_symlink())
-                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    return article_files(root)
 
 
 # Parsed articles kept between builds: file -> (its stat stamp, the article).

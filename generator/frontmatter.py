@@ -257,3 +257,11 @@ def dump(meta: Mapping[str, Any], body: str) -> str:
     )
     body = body.strip("\n")
     return f"{FENCE}\n{yaml_text}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{yaml_text}{FENCE}\n"
+
+
+def article_files(root: Path) -> list[Path]:
+    """The article files under `root`, sorted: every `.md`, dotfiles and dot-folders left out (the import's
+    manifest, editors' files). Broken or looping symbolic links are listed too, so that reading them reports
+    them. `digest build` and `digest import` agree on what the articles are through this one rule."""
+    return sorted(p for p in root.rglob("*.md") if (p.is_file() or p.is_symlink())
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts))

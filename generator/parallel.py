@@ -1,7 +1,8 @@
 """Parsing and rendering spread over worker processes, with the same result as one process.
 
-Work is cut into contiguous chunks handed out in order and gathered in order,
-so the output does not depend on which worker finished first. Workers are
+Work is dealt into chunks (every n-th item, so costly items spread out) and the
+results are put back in the items' order, so the output does not depend on
+which worker finished first. Workers are
 forked after the parent has built what they need (the config, the model and
 its views, a warmed template environment), which they inherit rather than
 receive pickled; only the small chunks go out and the results come back.

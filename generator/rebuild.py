@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator import urls as u
-from generator.build import ParseCache, load_site, parse_files, static_files
+from generator.build import ParseCache, add_static, load_site, parse_files
 from generator.config import SiteConfig, load_config
 from generator.context import Views, listing, make_views
 from generator.errors import BuildError, DigestError
@@ -95,7 +95,8 @@ class Rebuilder:
                     fast = True
                 else:
                     pages, views, rendered = self._render(config, env, rerender_all, changes)
-            statics = {rel: src.read_bytes() for rel, src in static_files(config).items()}
+            files = {path: page.data for path, page in pages.items()}
+            add_static(config, files)  # as `digest build` does: never over a generated file
         except (DigestError, OSError) as exc:  # OSError: a file vanished or became unreadable mid-build
             self._unapplied = changes.changes
             if isinstance(exc, DigestError):
@@ -103,8 +104,6 @@ class Rebuilder:
             else:
                 self.error = f"{exc.filename or 'a file'}: {exc.strerror or exc}"
             return Outcome(error=self.error, seconds=time.perf_counter() - start)
-        files = {path: page.data for path, page in pages.items()}
-        files.update(statics)
         changed = frozenset(
             path for path in files.keys() | self.files.keys() if files.get(path) != self.files.get(path)
         )

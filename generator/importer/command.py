@@ -18,7 +18,7 @@ from typing import BinaryIO, TextIO
 
 from generator.config import SiteConfig
 from generator.errors import BuildError, ContentError, DigestError
-from generator.frontmatter import split
+from generator.frontmatter import article_files, split
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Record, format_manifest, parse_manifest, plan
@@ -99,9 +99,9 @@ def _content_files(content_dir: Path) -> dict[str, ContentFile]:
     if content_dir.exists() and not content_dir.is_dir():
         raise DigestError(f"{_shown(content_dir)}: is not a folder (--content-dir must name a folder)")
     files = {}
-    for path in sorted(content_dir.rglob("*.md")) if content_dir.is_dir() else []:
+    for path in article_files(content_dir) if content_dir.is_dir() else []:
         rel = path.relative_to(content_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+        if not path.is_file():
             continue
         try:
             text: str | None = path.read_bytes().decode("utf-8")
