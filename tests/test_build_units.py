@@ -125,7 +125,7 @@ def test_safe_join_refuses_escapes(tmp_path: Path, bad: str) -> None:
     assert safe_join(tmp_path, "a/b/index.html") == tmp_path / "a/b/index.html"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=300), st.text(alphabet="abc-_ .Z9", min_size=1, max_size=12))
 def test_any_file_gives_an_article_or_a_clean_error(body: str, stem: str) -> None:
     for text in (body, f"---\ntitle: {body[:40]}\ndate: 2024-01-01\ntopic: alpha\n---\n{body}"):
@@ -135,7 +135,7 @@ def test_any_file_gives_an_article_or_a_clean_error(body: str, stem: str) -> Non
             assert str(exc) and all(line.startswith("content/x.md") for line in str(exc).splitlines())
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(["title", "date", "topic", "tags", "slug", "images", "factboxes", "draft",
                                         "highlights", "id", "extra"]),
                        st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),

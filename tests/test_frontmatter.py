@@ -71,3 +71,12 @@ def test_impossible_date_nested_and_in_lists() -> None:
     with pytest.raises(ContentError) as info:
         frontmatter.split("---\ntitle: T\nextra:\n  when: [2024-01-01, 2023-02-29]\n---\n", "a.md")
     assert str(info.value).startswith("a.md:4: invalid YAML: '2023-02-29' is not a real date")
+
+
+def test_errors_quoting_line_breaks_stay_one_line() -> None:
+    from generator.errors import ConfigError
+
+    for error in (ContentError("a.md", 3, "images[0].\r", "unknown key\u2028here"),
+                  ConfigError("site.yaml", 2, "ti\ntle", "unknown key")):
+        assert len(str(error).splitlines()) == 1
+    assert str(ContentError("a.md", 3, "images[0].\r", "unknown key")) == "a.md:3: images[0].\\r: unknown key"

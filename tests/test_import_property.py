@@ -56,7 +56,8 @@ def _article(draw: st.DrawFn) -> list[str]:
 
 DUMPS = st.lists(_article(), min_size=1, max_size=3).map(lambda blocks: [line for b in blocks for line in b])
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=60)
-RELAXED = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The profile (tests/conftest.py) sets the number of examples: 100 here, 1000 in CI.
+RELAXED = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _cli(data: bytes) -> tuple[int, str, str]:
