@@ -6,15 +6,19 @@ build is killed, the folder holds either the previous site or the new one:
 
 1. the folder must be empty, missing, or marked as digest's by `MARKER`; any
    other folder is refused, never emptied;
-2. the new site is put together in a sibling folder (`.public.digest-new-*`,
-   same file system): changed files are written, files whose bytes did not
-   change (and the caller's `keep`) are hard-linked from the current output, so
-   they keep their modification times, and so are the files digest did not
-   write (they are never deleted);
+2. the next site is put together in a folder beside it (same file system) by
+   `stage.fill`: changed files are written; files whose bytes did not change
+   (and the caller's `keep`) are hard-linked from the current output, so they
+   keep their modification times, and so are the files digest did not write
+   (they are never deleted);
 3. the two folders are swapped in one atomic step (Linux `renameat2` with
    `RENAME_EXCHANGE`; elsewhere two renames, undone on the next run if the build
-   dies between them) and the previous site, now in the sibling, is deleted;
-4. a build that dies leaves at most a sibling folder behind; the next one removes it.
+   dies between them);
+4. the previous site, now beside the output, is kept as the spare
+   (`.public.digest-spare`): the next build puts its site together there, by
+   changing only what differs, so writing costs what changed rather than the
+   size of the site. A build that dies leaves at most a half-made folder
+   beside the output, which the next one takes up again or removes.
 
 When the output's parent folder cannot hold the sibling (not writable) or the
 output cannot be renamed (a mount point), files are replaced one by one in
@@ -36,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from generator.errors import DigestError
+from generator.stage import fill
 
 MARKER = ".digest-output"
 STAGING = ".digest-staging-"
@@ -116,23 +121,25 @@ def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Pa
         previous = previous_files(output) if output.is_dir() else set()
         _check_foreign(output, files, previous)
         try:
-            new = Path(tempfile.mkdtemp(prefix=_sibling(output, "new"), dir=output.parent))
+            stage, fresh = _take_stage(output)
         except OSError as exc:
             if exc.errno not in _NO_SWAP:
                 raise
             from generator.inplace import write_in_place
             return write_in_place(output, files, previous, kept)
         try:
-            stats = _assemble(new, output, files, previous, kept)
-            if not _swap(new, output):
-                shutil.rmtree(new, ignore_errors=True)
+            filled = fill(stage, output, files, previous, kept, marker=MARKER, marker_bytes=marker_bytes,
+                          fresh=fresh)
+            if not _swap(stage, output):
+                shutil.rmtree(stage, ignore_errors=True)
                 from generator.inplace import write_in_place
                 return write_in_place(output, files, previous, kept)
         except BaseException:
-            shutil.rmtree(new, ignore_errors=True)
+            _give_back(stage, output)
             raise
-        shutil.rmtree(new, ignore_errors=True)  # now the previous site
-        return stats
+        _give_back(stage, output)  # now the previous site
+        removed = len(previous - set(files) - filled.carried)
+        return WriteStats(written=filled.written, unchanged=filled.unchanged, removed=removed)
     except OSError as exc:
         where = exc.filename or output
         raise DigestError(f"{output}: cannot write the site ({exc.strerror or exc}: {where}); "
@@ -143,16 +150,50 @@ def _sibling(output: Path, kind: str) -> str:
     return f".{output.name}.digest-{kind}-"
 
 
+def _spare(output: Path) -> Path:
+    return output.parent / f".{output.name}.digest-spare"
+
+
+def _ours(folder: Path) -> bool:
+    """`folder` is a site digest wrote (a real folder, not a link, holding `MARKER`)."""
+    return folder.is_dir() and not folder.is_symlink() and (folder / MARKER).is_file()
+
+
+def _take_stage(output: Path) -> tuple[Path, bool]:
+    """The folder to put the next site together in, and whether it is new (empty): the spare, moved to a
+    `new` name while it is being changed, when there is a current site to update it from."""
+    stage = Path(tempfile.mkdtemp(prefix=_sibling(output, "new"), dir=output.parent))
+    spare = _spare(output)
+    if output.is_dir() and _ours(spare):
+        os.rename(spare, stage)  # onto the empty folder just made
+        return stage, False
+    return stage, True
+
+
+def _give_back(stage: Path, output: Path) -> None:
+    """Keep `stage` (after a swap, the previous site) as the spare; remove it if that place is taken."""
+    if not stage.exists():
+        return  # it became the output
+    spare = _spare(output)
+    if output.is_dir() and not spare.exists() and not spare.is_symlink() and (stage / MARKER).is_file():
+        os.rename(stage, spare)
+    else:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
 def _recover(output: Path) -> None:
     """Undo what a build that died left beside `output`: put the previous site back if a swap was cut
-    in half, then delete the half-built or previous sites."""
+    in half; keep a half-made site as the spare (the next build puts it right) and delete the rest."""
     parent = output.parent
     old = sorted(p for p in parent.glob(f"{_sibling(output, 'old')}*") if p.is_dir() and not p.is_symlink())
     if old and not output.exists():
         os.rename(old.pop(), output)
     for leftover in [*old, *parent.glob(f"{_sibling(output, 'new')}*")]:
         if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover)
+            _give_back(leftover, output)
+    spare = _spare(output)
+    if not output.exists() and _ours(spare):
+        shutil.rmtree(spare)  # the output was deleted: its spare is of no use
     if output.is_dir():
         for staging in output.glob(f"{STAGING}*"):
             shutil.rmtree(staging, ignore_errors=True)
@@ -165,102 +206,6 @@ def _check_foreign(output: Path, files: Mapping[str, bytes], previous: set[str])
     if foreign:
         raise DigestError(f"{output / foreign[0]}: digest did not write this file but the site has a page of that "
                           "name; move it away (digest never deletes or replaces files it did not write)")
-
-
-def _assemble(new: Path, output: Path, files: Mapping[str, bytes], previous: set[str], kept: set[str]) -> WriteStats:
-    """Fill `new` with the next site: `files`, `kept` and the files digest did not write, linked where unchanged."""
-    written = unchanged = 0
-    folders = _Folders(new)
-    if output.is_dir():
-        shutil.copymode(output, new)
-        for rel in _foreign_files(output, previous):
-            _carry(output / rel, new / rel, folders)
-    else:
-        os.chmod(new, 0o777 & ~_umask())
-    for rel in sorted(files):
-        target, old = new.joinpath(*rel.split("/")), output.joinpath(*rel.split("/"))
-        folders.make(target.parent)
-        if rel in previous and same_bytes(old, files[rel]):
-            _carry(old, target, folders)
-            unchanged += 1
-        else:
-            _put(target, files[rel])
-            written += 1
-    for rel in sorted(kept):
-        old = output.joinpath(*rel.split("/"))
-        if rel in previous and old.is_file() and not old.is_symlink():
-            _carry(old, new.joinpath(*rel.split("/")), folders)
-            unchanged += 1
-    carried = {rel for rel in kept if new.joinpath(*rel.split("/")).is_file()}
-    _put(new / MARKER, marker_bytes(set(files) | carried))
-    removed = len(previous - set(files) - carried)
-    return WriteStats(written=written, unchanged=unchanged, removed=removed)
-
-
-class _Folders:
-    """Makes each folder of the new site once: a site has a folder per page, and on a
-    large site `mkdir` calls that find the folder already there cost seconds."""
-
-    def __init__(self, root: Path) -> None:
-        self.made = {root}
-
-    def make(self, folder: Path) -> None:
-        if folder in self.made:
-            return
-        self.make(folder.parent)
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            pass
-        self.made.add(folder)
-
-
-def _foreign_files(output: Path, previous: set[str]) -> list[str]:
-    """Paths (relative, posix) of the files, links and empty folders in `output` that digest did not write."""
-    found = []
-    for folder, dirs, names in os.walk(output):
-        rel_dir = Path(folder).relative_to(output).as_posix()
-        prefix = "" if rel_dir == "." else f"{rel_dir}/"
-        dirs[:] = [d for d in dirs if not (prefix == "" and d.startswith(STAGING))]
-        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            rel = prefix + name
-            if rel not in previous and rel != MARKER:
-                found.append(rel)
-        if not names and not dirs and prefix:
-            found.append(prefix.rstrip("/"))
-    return found
-
-
-def _carry(old: Path, new: Path, folders: _Folders) -> None:
-    """Put `old` at `new` without touching `old`: a hard link, a copied link, a folder, or a copy."""
-    folders.make(new.parent)
-    if old.is_symlink():
-        os.symlink(os.readlink(old), new)
-    elif old.is_dir():
-        folders.make(new)
-    else:
-        try:
-            os.link(old, new)
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EXDEV):
-                raise
-            shutil.copy2(old, new)
-
-
-def _put(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _swap(new: Path, output: Path) -> bool:
