@@ -65,7 +65,7 @@ def content_files(config: SiteConfig) -> list[Path]:
 ParseCache = dict[Path, tuple[tuple[int, int, int], Article]]
 
 
-def _stamp(file: Path) -> tuple[int, int, int]:
+def file_stamp(file: Path) -> tuple[int, int, int]:
     st = file.stat()
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
@@ -120,7 +120,7 @@ def parse_files(config: SiteConfig, files: list[Path],
     errors: list[DigestError] = []
     for file in files:
         try:
-            stamp = _stamp(file)
+            stamp = file_stamp(file)
         except OSError as exc:
             shown = str(config.path.parent / file.relative_to(config.root))
             errors.append(ContentError(shown, None, None, f"cannot be read ({exc.strerror})"))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,16 +35,16 @@ from generator import cache
 from generator import urls as u
 from generator.build import (
     Totals,
-    _stamp,
     add_static,
     content_files,
+    file_stamp,
     sources,
     split,
     static_files,
     when,
 )
 from generator.config import SiteConfig
-from generator.context import listing, make_views
+from generator.context import Views, listing, make_views
 from generator.errors import DigestError
 from generator.model import Article, Site, make_site
 from generator.parallel import errors_of, parse_many, render_site
@@ -56,12 +57,15 @@ RACY_NS = 2_000_000_000  # a file modified this close before a build is checked 
 Stamp = tuple[int, int, int]
 
 
+SHARDS = 16  # parsed articles are kept in this many files, so one edit rewrites one of them
+
+
 @dataclass(frozen=True, slots=True)
 class State:
     parse_key: bytes
     render_key: bytes
     scanned_ns: int  # wall clock when the build that wrote this state looked at its inputs
-    token: int  # matches the articles cache file written with it
+    tokens: tuple[int, ...]  # for each shard of the articles cache, the token its file was written with
     content: dict[str, tuple[Stamp, bytes]]  # content file (site-relative) -> (stamp, content hash)
     static: dict[str, tuple[str, Stamp]]  # static output path -> (source file, stamp)
     outputs: dict[str, tuple[int, int]]  # output file -> (mtime_ns, size) after the write
@@ -80,7 +84,6 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
     files = {f.relative_to(config.root).as_posix(): f for f in content_files(config)}
     stamps = {rel: _stat(f) for rel, f in files.items()}
     static = {rel: (str(src), _stat(src)) for rel, src in static_files(config).items()}
-    moment = when(config, now)
     state = cache.load(folder / "state")
     if not isinstance(state, State) or state.parse_key != parse_key:
         state = None
@@ -88,63 +91,101 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
     data: dict[str, bytes] = {}  # files read to check their content
     unchanged = _unchanged(state, files, stamps, data) if state else set()
     if (state is not None and state.render_key == render_key and unchanged == files.keys() == state.content.keys()
-            and static == state.static and (state.due is None or moment < state.due)
+            and static == state.static and (state.due is None or when(config, now) < state.due)
             and _intact(target, state.outputs)):
         return state.totals, WriteStats(written=0, unchanged=len(state.outputs) - 1, removed=0)
 
-    stored = cache.load(folder / "articles") if state else None
-    old: dict[str, Article] = stored[1] if isinstance(stored, tuple) and state and stored[0] == state.token else {}
+    old = _load_articles(folder, state)
     redo = [rel for rel in files if rel not in unchanged or rel not in old]
     bar.expect(len(redo))
     parsed = dict(zip(redo, parse_many(config, [(files[rel], data.get(rel)) for rel in redo], jobs=jobs,
                                        progress=bar.step), strict=True))
     errors = [e for _h, _a, problems in parsed.values() for e in errors_of(problems)]
     articles = {rel: old[rel] if rel not in parsed else parsed[rel][1] for rel in files}
-    hashes = {rel: parsed[rel][0] if rel in parsed else state.content[rel][1] for rel in files} if state else {
-        rel: parsed[rel][0] for rel in files}
+    hashes = {rel: parsed[rel][0] if rel in parsed else state.content[rel][1]
+              for rel in files}
     published, future, left_out = split(config, [a for a in articles.values() if a is not None], errors,
                                         drafts=drafts, now=now)
     order = tuple(a.key for a in sorted(published, key=lambda a: a.sort_key))
     same_shape = (state is not None and files.keys() == state.content.keys() and order == state.order
                   and all(rel in old and listing(articles[rel]) == listing(old[rel]) for rel in parsed))
-    by_key = {a.key: a for a in published}
-    if same_shape and state is not None:
-        topics, tags, neighbours, related = (MappingProxyType(m) for m in state.structure)
-        site = Site(MappingProxyType({k: by_key[k] for k in order}), topics, tags, neighbours, related)
-    else:
-        site = make_site(config, published)
+    site = _reused_site(state, published, order) if same_shape else make_site(config, published)
     views = make_views(config, site, u.Urls.for_base(base_url or config.base_url))
-    env = make_env(config)
-    fast = same_shape and state is not None and state.render_key == render_key and _intact(target, state.outputs)
-    if fast and state is not None:
-        edited = [articles[rel].key for rel in parsed if articles[rel].key in by_key]
-        out = {job.path: render_job(env, job) for key in edited for job in plan_article(views, key)}
-        pages, feeds = state.totals.pages, state.totals.feeds
-        keep = state.outputs.keys() - state.static.keys() - {MARKER} - out.keys()
-        add_static(config, out, generated=keep)
-        stats = write_site(target, out, sources=sources(config), keep=keep)
-        outputs = {rel: stamp for rel, stamp in state.outputs.items() if rel in keep}
+    if same_shape and state is not None and state.render_key == render_key and _intact(target, state.outputs):
+        edited = [a.key for a in (articles[rel] for rel in parsed) if a is not None and a.key in site.articles]
+        pages, feeds, stats, outputs = _write_edited(config, target, state, views, edited)
     else:
         bar.expect(len(files))
-        out, pages, feeds = render_site(views, env, jobs=jobs, progress=bar.step)
+        out, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=bar.step)
         add_static(config, out)
         stats = write_site(target, out, sources=sources(config))
-        outputs = {}
-    outputs.update(_outputs(target, [*(out.keys() - outputs.keys()), MARKER]))
+        outputs = _outputs(target, [*out, MARKER])
     totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(left_out), future)
-    token = state.token if state is not None and not parsed and articles.keys() == old.keys() else scanned
+    tokens = _save_articles(folder, state, old, articles, scanned)
     structure = (dict(site.topics), dict(site.tags), dict(site.neighbours), dict(site.related))
-    if token != (state.token if state else None):
-        cache.save(folder / "articles", (token, {rel: a for rel, a in articles.items() if a is not None}))
     cache.save(folder / "state", State(
-        parse_key, render_key, scanned, token, {rel: (stamps[rel], hashes[rel]) for rel in files}, static,
+        parse_key, render_key, scanned, tokens, {rel: (stamps[rel], hashes[rel]) for rel in files}, static,
         outputs, order, structure, min((a.date for a in future), default=None), totals))
     return totals, stats
 
 
+def _reused_site(state: State | None, published: list[Article], order: tuple[str, ...]) -> Site:
+    """The last build's structure around this build's articles (every listing is as it was)."""
+    assert state is not None
+    by_key = {a.key: a for a in published}
+    topics, tags, neighbours, related = (MappingProxyType(m) for m in state.structure)
+    return Site(MappingProxyType({k: by_key[k] for k in order}), topics, tags, neighbours, related)
+
+
+def _write_edited(config: SiteConfig, target: Path, state: State, views: Views,
+                  edited: list[str]) -> tuple[int, int, WriteStats, dict[str, tuple[int, int]]]:
+    """Only the `edited` articles' pages and the feeds carrying them are rendered; every other file of
+    the last build is kept as it is. (pages, feeds, what was written, the outputs' stamps)"""
+    env = make_env(config)
+    out = {job.path: render_job(env, job) for key in edited for job in plan_article(views, key)}
+    keep = state.outputs.keys() - state.static.keys() - {MARKER} - out.keys()
+    add_static(config, out, generated=keep)
+    stats = write_site(target, out, sources=sources(config), keep=keep)
+    outputs = {rel: stamp for rel, stamp in state.outputs.items() if rel in keep}
+    outputs.update(_outputs(target, [*(out.keys() - outputs.keys()), MARKER]))
+    return state.totals.pages, state.totals.feeds, stats, outputs
+
+
+def _shard(rel: str) -> int:
+    return zlib.crc32(rel.encode("utf-8")) % SHARDS
+
+
+def _load_articles(folder: Path, state: State | None) -> dict[str, Article]:
+    """The parsed articles the last build kept, from each shard written with the token `state` records."""
+    articles: dict[str, Article] = {}
+    for shard, token in enumerate(state.tokens if state is not None else ()):
+        stored = cache.load(folder / f"articles-{shard:02d}")
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == token and isinstance(stored[1], dict):
+            articles.update(stored[1])
+    return articles
+
+
+def _save_articles(folder: Path, state: State | None, old: dict[str, Article],
+                   articles: dict[str, Article | None], scanned: int) -> tuple[int, ...]:
+    """Write the shards whose articles differ from the kept ones; the token of each shard."""
+    shards: list[dict[str, Article]] = [{} for _ in range(SHARDS)]
+    for rel, article in articles.items():
+        if article is not None:
+            shards[_shard(rel)][rel] = article
+    kept: list[set[str]] = [set() for _ in range(SHARDS)]
+    for rel in old:
+        kept[_shard(rel)].add(rel)
+    tokens = list(state.tokens) if state is not None and len(state.tokens) == SHARDS else [0] * SHARDS
+    for shard, mine in enumerate(shards):
+        if tokens[shard] == 0 or mine.keys() != kept[shard] or any(mine[rel] is not old[rel] for rel in mine):
+            tokens[shard] = scanned
+            cache.save(folder / f"articles-{shard:02d}", (scanned, mine))
+    return tuple(tokens)
+
+
 def _stat(file: Path) -> Stamp:
     try:
-        return _stamp(file)
+        return file_stamp(file)
     except OSError:
         return (0, -1, 0)  # vanished: never equal to a recorded stamp; parsing reports it
 
