@@ -20,6 +20,7 @@ when PyYAML was built with it (several times faster).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -263,5 +264,18 @@ def article_files(root: Path) -> list[Path]:
     """The article files under `root`, sorted: every `.md`, dotfiles and dot-folders left out (the import's
     manifest, editors' files). Broken or looping symbolic links are listed too, so that reading them reports
     them. `digest build` and `digest import` agree on what the articles are through this one rule."""
-    return sorted(p for p in root.rglob("*.md") if (p.is_file() or p.is_symlink())
-                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    found = []
+    folders = [os.fspath(root)]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)  # a link to a folder is not followed
+                    elif entry.name.endswith(".md") and (entry.is_symlink() or entry.is_file(follow_symlinks=False)):
+                        found.append(Path(entry.path))
+        except PermissionError:
+            continue  # as `Path.rglob`: a folder that cannot be listed holds no articles
+    return sorted(found)
