@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from generator.parallel import Progress, errors_of, parse_many, parse_one, rende
 from generator.plan import plan_article, plan_pages, plan_views
 from generator.progress import Bar
 from generator.render import PageJob, make_env, make_markdown, theme_dir
-from generator.write import WriteStats, output_lock, write_site
+from generator.write import Publish, WriteStats, output_lock
 
 __all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
            "plan_article", "plan_pages", "plan_views", "run_build", "static_files"]
@@ -198,13 +198,26 @@ def add_static(config: SiteConfig, files: dict[str, bytes], *, generated: Iterab
 
 
 def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool = False,
-                now: datetime | None = None, jobs: int = 1, progress: Progress | None = None) -> BuildResult:
-    """The whole site in memory, from scratch, with `jobs` processes: nothing is written."""
+                now: datetime | None = None, jobs: int = 1, progress: Progress | None = None,
+                sink: Callable[[dict[str, bytes]], None] | None = None) -> BuildResult:
+    """The whole site in memory, from scratch, with `jobs` processes: nothing is written.
+
+    With a `sink`, pages and feeds are handed to it as they are rendered, after
+    every article was read and checked (an error in any of them raises before the
+    sink sees anything); the result's `files` are then the rest (static files, sitemap).
+    """
     articles, errors = parse_all(config, content_files(config), jobs=jobs, progress=progress)
     loaded = select(config, articles, errors, drafts=drafts, now=now)
     views = make_views(config, loaded.site, u.Urls.for_base(base_url or config.base_url))
-    files, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=progress)
-    static = add_static(config, files)
+    delivered: set[str] = set()
+
+    def deliver(batch: dict[str, bytes]) -> None:
+        delivered.update(batch)
+        sink(batch)  # type: ignore[misc]
+
+    files, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=progress,
+                                      sink=deliver if sink else None)
+    static = add_static(config, files, generated=delivered)
     return BuildResult(files=files, site=loaded.site, skipped=loaded.skipped, drafts=loaded.drafts,
                        pages=pages, feeds=feeds, static=static)
 
@@ -212,7 +225,8 @@ def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool
 def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
               now: datetime | None = None, out: TextIO = sys.stdout, jobs: int = 1, cache: bool = False,
               quiet: bool = False, err: TextIO = sys.stderr) -> int:
-    """`digest build`: build in memory, then write; report skipped articles and one summary line.
+    """`digest build`: read and check everything, then render and write; report skipped articles and one
+    summary line. Pages are written (beside the output, swapped in at the end) while later ones render.
 
     With `cache`, `.digest-cache/` in the site folder lets a build redo only what
     changed since the last one (`generator.incremental`); without, everything is built.
@@ -227,8 +241,11 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
                                           bar=bar)
         else:
             bar.expect(2 * len(content_files(config)))
-            result = build_files(config, base_url=base_url, drafts=drafts, now=now, jobs=jobs, progress=bar.step)
-            stats = write_site(target, result.files, sources=sources(config))
+            with Publish(target, sources=sources(config)) as publish:
+                result = build_files(config, base_url=base_url, drafts=drafts, now=now, jobs=jobs,
+                                     progress=bar.step, sink=publish.add)
+                publish.add(result.files)
+                stats = publish.finish()
             summary = totals(result)
     if not quiet:
         for a in summary.skipped:

@@ -51,7 +51,7 @@ from generator.parallel import errors_of, parse_many, render_site
 from generator.plan import plan_article
 from generator.progress import Bar
 from generator.render import make_env, render_job
-from generator.write import MARKER, WriteStats, write_site
+from generator.write import MARKER, Publish, WriteStats, write_site
 
 RACY_NS = 2_000_000_000  # a file modified this close before a build is checked by content next time
 Stamp = tuple[int, int, int]
@@ -116,10 +116,13 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
         pages, feeds, stats, outputs = _write_edited(config, target, state, views, edited)
     else:
         bar.expect(len(files))
-        out, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=bar.step)
-        add_static(config, out)
-        stats = write_site(target, out, sources=sources(config))
-        outputs = _outputs(target, [*out, MARKER])
+        with Publish(target, sources=sources(config)) as publish:
+            out, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=bar.step,
+                                            sink=publish.add)
+            add_static(config, out, generated=publish.names)
+            publish.add(out)
+            stats = publish.finish()
+        outputs = _outputs(target, [*publish.names, MARKER])
     totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(left_out), future)
     tokens = _save_articles(folder, state, old, articles, scanned)
     structure = (dict(site.topics), dict(site.tags), dict(site.neighbours), dict(site.related))

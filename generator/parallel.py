@@ -57,8 +57,10 @@ def _run(chunk: Any) -> Any:
 
 
 def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Sequence[Any], *, jobs: int,
-               progress: Progress | None = None, min_per_worker: int = MIN_PER_WORKER) -> list[R]:
+               progress: Progress | None = None, min_per_worker: int = MIN_PER_WORKER,
+               each: Callable[[list[R]], None] | None = None) -> list[R]:
     """`fn(payload, chunk)` (one result per item of the chunk) over all `items`, results in the items' order.
+    `each` is handed every chunk's results as they come in (in a fixed order), while later chunks are worked on.
 
     Chunk `i` of `n` takes every `n`-th item from `i` on, so costly items (a big
     topic, the feeds) are spread over all chunks rather than bunched in one.
@@ -67,6 +69,8 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
     workers = min(jobs, len(items) // max(1, min_per_worker)) if fork else 1
     if workers <= 1:
         done = fn(payload, items)
+        if each:
+            each(done)
         if progress:
             progress(len(items))
         return done
@@ -81,6 +85,8 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(fn, payload)) as pool:
             for chunk, result in zip(chunks, pool.map(_run, chunks), strict=True):
                 results.append(result)
+                if each:
+                    each(result)
                 if progress:
                     progress(len(chunk))
     finally:
@@ -158,14 +164,23 @@ def warm(env: jinja2.Environment) -> None:
                 pass  # reported, with its file and line, when a page uses it
 
 
-def render_site(views: Views, env: jinja2.Environment, *, jobs: int,
-                progress: Progress | None = None) -> tuple[dict[str, bytes], int, int]:
-    """Every page, feed, the sitemap and robots.txt: (output path -> bytes, HTML pages, feeds)."""
+def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: Progress | None = None,
+                sink: Callable[[dict[str, bytes]], None] | None = None) -> tuple[dict[str, bytes], int, int]:
+    """Every page, feed, the sitemap and robots.txt: (output path -> bytes, HTML pages, feeds).
+
+    With a `sink`, pages and feeds are handed to it as they are rendered (so they
+    can be written meanwhile) and only the closing files (sitemap, robots.txt) are returned.
+    """
     if jobs > 1:
         warm(env)
-    per_part = run_chunks(_render_chunk, (views, env), plan_parts(views), jobs=jobs, progress=progress)
+
+    def deliver(pages: list[list[Rendered]]) -> None:
+        if sink is not None:
+            sink({path: data for part in pages for path, data, _entry in part})
+
+    per_part = run_chunks(_render_chunk, (views, env), plan_parts(views), jobs=jobs, progress=progress, each=deliver)
     rendered = [page for pages in per_part for page in pages]
-    files = {path: data for path, data, _entry in rendered}
+    files = {} if sink is not None else {path: data for path, data, _entry in rendered}
     for job in closing_jobs(views, (entry for _p, _d, entry in rendered)):
         files[job.path] = render_job(env, job)
     pages = sum(entry is not None for _p, _d, entry in rendered)

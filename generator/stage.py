@@ -1,26 +1,31 @@
 """Putting the next site together in a folder beside the output, before `write` swaps it in.
 
-`fill` makes a stage folder hold exactly the next site: the files given as
-bytes, the files of the current output the caller keeps, and the files digest
-did not write (carried over, never lost). A file whose bytes are those already
-in the output is hard-linked from it, so it keeps its modification time and
-costs no space. The stage is either
+A `Filler` makes a stage folder hold exactly the next site: the files handed
+to `add` as bytes (in batches, while the rest is still being rendered), the
+files of the current output the caller keeps, and the files digest did not
+write (carried over, never lost). A file whose bytes are those already in the
+output is hard-linked from it, so it keeps its modification time and costs no
+space. The stage is either
 
 - a new, empty folder (`fresh`): everything is created; or
 - the spare: the site before the current one, which the last build kept
   instead of deleting it. Most of its files are still hard links of the
   output's, so making it the next site costs what changed, not the site's
   size: an entry already right (same inode as the output's file, same link
-  target, same folder) is left as it is; anything else is replaced or removed.
-  Nothing in the stage is trusted: a spare a killed build left half-updated is
-  put right by the next one.
+  target, same folder; told from the folder listings, without a `stat` per
+  file) is left as it is; anything else is replaced or removed. Nothing in the
+  stage is trusted: a spare a killed build left half-updated is put right by
+  the next one.
 
 A file in the stage is never written in place (it may share its inode with
 the live site): it is unlinked first and created anew.
 
-On the disks we build on, each `mkdir`, `open` and `link` waits 100-300 µs for
-the disk, and a site has one folder per page; the calls release the GIL, so
-they run on a pool of threads, in chunks, folders level by level, parents first.
+On the disks we build on, each `mkdir`, `open` and `link` waits 100-300 µs, and
+a site has one folder per page; the calls release the GIL, so they run on a
+pool of threads, in chunks, folders level by level, parents first. Keeping
+the spare also spares the file system: creating files just after deleting a
+large tree is several times slower on some of them (ext4 without a journal
+passes over recently deleted inodes).
 """
 
 from __future__ import annotations
@@ -29,8 +34,8 @@ import errno
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -50,44 +55,85 @@ class Filled:
     carried: frozenset[str]  # the kept files that were there to carry over
 
 
-def fill(stage: Path, output: Path, files: Mapping[str, bytes], previous: set[str], kept: set[str], *,
-         marker: str, marker_bytes: Callable[[Iterable[str]], bytes], fresh: bool) -> Filled:
-    """Make `stage` the next site: `files`, `kept` and the files of `output` that digest did not write
-    (those not in `previous`), plus `marker` listing the files digest wrote."""
-    live = output.is_dir()
-    now = _index(output) if live else {}
-    there = {} if fresh else _index(stage)
-    foreign = _foreign(now, previous | {marker})
-    carried = frozenset(rel for rel in kept if rel in previous and now.get(rel, ("",))[0] == "file")
-    wanted = {*files, *carried, *foreign, marker}
-    folders = {rel for rel, kind in foreign.items() if kind == "dir"}
-    for rel in wanted:
-        parts = rel.split("/")
-        folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
-    _prune(stage, there, wanted, folders)
-    if live:
-        shutil.copymode(output, stage)
-    else:
-        os.chmod(stage, 0o777 & ~_umask())
-    put = _Put(stage, output, files, previous if live else set(), now, there)
-    links = [rel for rel in sorted({*carried, *(rel for rel, kind in foreign.items() if kind != "dir")})
-             if not put.already(rel)]
-    with ThreadPoolExecutor(THREADS) as pool:
-        for level in _levels(folders - {rel for rel, (kind, _) in there.items() if kind == "dir"}):
-            _each(pool, partial(_make_folders, stage), sorted(level))
-        written = sum(_each(pool, put.files, sorted(files)))
-        _each(pool, put.links, links)
-    put.replace(marker, marker_bytes(set(files) | carried))
-    return Filled(written=written, unchanged=len(files) - written + len(carried), carried=carried)
+class Filler:
+    """Makes a stage folder the next site, batch by batch (`add`), then the rest (`finish`): the files
+    given, the `kept` files of `output` and the files of `output` digest did not write (not in `previous`).
+
+    Folders are made from the caller's thread (parents first, each level on the
+    pool); files are written on the pool while the caller goes on rendering.
+    """
+
+    def __init__(self, stage: Path, output: Path, previous: set[str], kept: set[str], *, fresh: bool) -> None:
+        live = output.is_dir()
+        self.stage = stage
+        self.now = _index(output) if live else {}
+        self.there = {} if fresh else _index(stage)
+        self.foreign = _foreign(self.now, previous)
+        self.carried = frozenset(rel for rel in kept if rel in previous and self.now.get(rel, ("",))[0] == "file")
+        self.made = {rel for rel, (kind, _) in self.there.items() if kind == "dir"}
+        self.names: set[str] = set()
+        self.put = _Put(stage, output, previous if live else set(), self.now, self.there)
+        self.pool = ThreadPoolExecutor(THREADS)
+        self.written: list[Future[int]] = []
+        if live:
+            shutil.copymode(output, stage)
+        else:
+            os.chmod(stage, 0o777 & ~_umask())
+
+    def add(self, files: Mapping[str, bytes]) -> None:
+        self.names.update(files)
+        self._folders(files)
+        rels = sorted(files)
+        for i in range(0, len(rels), CHUNK):
+            chunk = {rel: files[rel] for rel in rels[i:i + CHUNK]}
+            self.written.append(self.pool.submit(self.put.files, chunk))
+
+    def finish(self, marker: str, marker_bytes: Callable[[Iterable[str]], bytes]) -> Filled:
+        """Carry over the kept and foreign files, remove what does not belong, write `marker`."""
+        try:
+            written = sum(f.result() for f in self.written)
+            carried = self.carried - self.names
+            foreign = {rel: kind for rel, kind in self.foreign.items() if rel != marker}
+            links = sorted(rel for rel in {*carried, *(r for r, kind in foreign.items() if kind != "dir")}
+                           if not self.put.already(rel))
+            self._folders([*links, *(f"{rel}/" for rel, kind in foreign.items() if kind == "dir")])
+            list(self.pool.map(self.put.links, [links[i:i + CHUNK] for i in range(0, len(links), CHUNK)]))
+            wanted = {*self.names, *carried, *foreign, marker}
+            folders = {rel for rel, kind in foreign.items() if kind == "dir"}
+            for rel in wanted:
+                folders.update(_parents(rel))
+            _prune(self.stage, self.there, wanted, folders)
+            self.put.replace(marker, marker_bytes(self.names | carried))
+        finally:
+            self.close()
+        return Filled(written=written, unchanged=len(self.names) - written + len(carried), carried=carried)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _folders(self, rels: Iterable[str]) -> None:
+        """Make the folders `rels` lie in that are not there yet, parents first."""
+        needed: set[str] = set()
+        for rel in rels:
+            for folder in _parents(rel):
+                if folder in self.made or folder in needed:
+                    break
+                needed.add(folder)
+        for level in _levels(needed):
+            for rel in level & self.there.keys():
+                _clear(os.path.join(self.stage, *rel.split("/")))  # a file or link where a folder goes
+            folders = sorted(level)
+            list(self.pool.map(partial(_make_folders, self.stage),
+                               [folders[i:i + CHUNK] for i in range(0, len(folders), CHUNK)]))
+            self.made |= level
 
 
 class _Put:
     """The per-entry work of `fill`, run in the pool's threads (no shared state is changed)."""
 
-    def __init__(self, stage: Path, output: Path, files: Mapping[str, bytes], previous: set[str],
-                 now: dict[str, Entry], there: dict[str, Entry]) -> None:
-        self.stage, self.output, self.data, self.previous = stage, output, files, previous
-        self.now, self.there = now, there
+    def __init__(self, stage: Path, output: Path, previous: set[str], now: dict[str, Entry],
+                 there: dict[str, Entry]) -> None:
+        self.stage, self.output, self.previous, self.now, self.there = stage, output, previous, now, there
 
     def already(self, rel: str) -> bool:
         """The stage's `rel` is the output's already: the same file (inode), or a link to the same place."""
@@ -98,19 +144,19 @@ class _Put:
             return os.readlink(self._at(self.stage, rel)) == os.readlink(self._at(self.output, rel))
         return mine == theirs
 
-    def files(self, rels: Sequence[str]) -> int:
-        """Put each of `rels` in place (linked when its bytes are the output's); how many were written."""
+    def files(self, files: Mapping[str, bytes]) -> int:
+        """Put each of `files` in place (linked when its bytes are the output's); how many were written."""
         written = 0
-        for rel in rels:
+        for rel, data in files.items():
             old = self._at(self.output, rel)
-            if rel in self.previous and _same_bytes(old, self.data[rel]):
+            if rel in self.previous and _same_bytes(old, data):
                 if not self.already(rel):
                     self._link(rel)
             else:
                 new = self._at(self.stage, rel)
                 if rel in self.there:
                     _clear(new)
-                _create(new, self.data[rel])
+                _create(new, data)
                 written += 1
         return written
 
@@ -151,8 +197,8 @@ def _clear(path: str | Path) -> None:
     """Remove whatever is at `path` (a file, a link, a folder), never following a link."""
     try:
         mode = os.lstat(path).st_mode
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        return  # gone already, with the folder it was in
     if stat.S_ISDIR(mode):
         shutil.rmtree(path)
     else:
@@ -210,19 +256,27 @@ def _foreign(index: dict[str, Entry], digests: set[str]) -> dict[str, str]:
 
 
 def _prune(stage: Path, there: dict[str, Entry], wanted: set[str], folders: set[str]) -> None:
-    """Remove from `stage` every entry of its index `there` that is neither `wanted` nor one of the `folders`
-    (and every folder that is wanted as a file, or the other way round)."""
+    """Remove from `stage` every entry of its index `there` (taken before the stage was filled) that is
+    neither `wanted` nor one of the `folders`; entries the filling replaced (a file where a folder was,
+    or the other way round) stay."""
     gone: set[str] = set()
     for rel in sorted(there, key=lambda r: (r.count("/"), r)):
         if rel.rpartition("/")[0] in gone:
             gone.add(rel)
-            continue
-        kind = there[rel][0]
-        if (kind == "dir") != (rel in folders) or (kind != "dir" and rel not in wanted):
+        elif there[rel][0] == "dir":
+            if rel not in folders:
+                if rel not in wanted:
+                    _clear(os.path.join(stage, *rel.split("/")))
+                gone.add(rel)
+        elif rel not in wanted and rel not in folders:
             _clear(os.path.join(stage, *rel.split("/")))
-            gone.add(rel)
-    for rel in gone:
-        del there[rel]
+
+
+def _parents(rel: str) -> Iterator[str]:
+    """The folders `rel` lies in, innermost first (`a/b/c` -> `a/b`, `a`)."""
+    while "/" in rel:
+        rel = rel.rpartition("/")[0]
+        yield rel
 
 
 def _levels(folders: set[str]) -> list[set[str]]:
@@ -240,12 +294,6 @@ def _make_folders(stage: Path, rels: Sequence[str]) -> int:
     for rel in rels:
         os.mkdir(os.path.join(stage, *rel.split("/")))
     return 0
-
-
-def _each(pool: ThreadPoolExecutor, work: Callable[[Sequence[str]], int], items: Sequence[str]) -> list[int]:
-    """`work` over `items` in chunks, on the pool when there is enough to share; its results."""
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
-    return [work(chunk) for chunk in chunks] if len(chunks) <= 1 else list(pool.map(work, chunks))
 
 
 def _umask() -> int:

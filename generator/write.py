@@ -34,13 +34,14 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from generator.errors import DigestError
-from generator.stage import fill
+from generator.stage import Filler
 
 MARKER = ".digest-output"
 STAGING = ".digest-staging-"
@@ -110,40 +111,110 @@ def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Pa
     with the right bytes (an incremental build): they are carried over unread.
     The caller holds `output_lock(output)` from before it read its inputs.
     """
-    output = output.resolve()
-    check_output(output, sources)
-    kept = set(keep) - set(files)
-    for rel in files:
-        safe_join(output, rel)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        _recover(output)
-        previous = previous_files(output) if output.is_dir() else set()
-        _check_foreign(output, files, previous)
+    with Publish(output, sources=sources, keep=set(keep) - set(files)) as publish:
+        publish.add(files)
+        return publish.finish()
+
+
+class Publish:
+    """The next site, handed over in batches (`add`) as it is rendered, then swapped in (`finish`).
+
+    Nothing happens on disk before the first `add` (so a build that fails before
+    rendering touches nothing); files are then written into the stage while the
+    rest of the site is still being rendered; nothing reaches the output before
+    `finish`, and leaving the `with` block without it (an error) leaves the output as it was.
+    """
+
+    def __init__(self, output: Path, *, sources: Iterable[Path] = (), keep: Iterable[str] = ()) -> None:
+        self.output = output.resolve()
+        self.keep = set(keep)
+        self.names: set[str] = set()
+        self.previous: set[str] = set()
+        self.pending: dict[str, bytes] | None = None  # the files, kept in memory to be written in place
+        self.filler: Filler | None = None
+        self.opened = False
+        check_output(self.output, sources)
+
+    def _open(self) -> None:
+        """Tidy up after a killed build, then take the stage (or, where the output cannot be swapped, get
+        ready to write in place)."""
+        self.opened = True
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        _recover(self.output)
+        self.previous = previous_files(self.output) if self.output.is_dir() else set()
         try:
-            stage, fresh = _take_stage(output)
+            if os.path.ismount(self.output):
+                raise OSError(errno.EBUSY, "a mount point")
+            self.stage, fresh = _take_stage(self.output)
         except OSError as exc:
             if exc.errno not in _NO_SWAP:
                 raise
-            from generator.inplace import write_in_place
-            return write_in_place(output, files, previous, kept)
+            self.pending = {}
+            return
         try:
-            filled = fill(stage, output, files, previous, kept, marker=MARKER, marker_bytes=marker_bytes,
-                          fresh=fresh)
-            if not _swap(stage, output):
-                shutil.rmtree(stage, ignore_errors=True)
-                from generator.inplace import write_in_place
-                return write_in_place(output, files, previous, kept)
+            self.filler = Filler(self.stage, self.output, self.previous, self.keep, fresh=fresh)
         except BaseException:
-            _give_back(stage, output)
+            _give_back(self.stage, self.output)
             raise
-        _give_back(stage, output)  # now the previous site
-        removed = len(previous - set(files) - filled.carried)
-        return WriteStats(written=filled.written, unchanged=filled.unchanged, removed=removed)
-    except OSError as exc:
-        where = exc.filename or output
-        raise DigestError(f"{output}: cannot write the site ({exc.strerror or exc}: {where}); "
-                          "the previous output is unchanged") from None
+
+    def __enter__(self) -> Publish:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if self.filler is not None:  # not finished: an error
+            self.filler.close()
+            self.filler = None
+            _give_back(self.stage, self.output)
+
+    def add(self, files: Mapping[str, bytes]) -> None:
+        """Put `files` into the next site (each path once)."""
+        for rel in files:
+            safe_join(self.output, rel)
+            if rel in self.names:
+                raise DigestError(f"{rel!r}: two outputs have this path")
+        self.names.update(files)
+        self.keep -= files.keys()
+        with self._errors():
+            if not self.opened:
+                self._open()
+            _check_foreign(self.output, files, self.previous)
+            if self.filler is not None:
+                self.filler.add(files)
+            elif self.pending is not None:
+                self.pending.update(files)
+
+    def finish(self) -> WriteStats:
+        """Swap the next site in; what was written, kept and removed."""
+        with self._errors():
+            if not self.opened:
+                self._open()
+            if self.filler is None:
+                from generator.inplace import write_in_place
+                return write_in_place(self.output, self.pending or {}, self.previous, self.keep)
+            filler, self.filler = self.filler, None
+            try:
+                filled = filler.finish(MARKER, marker_bytes)
+                swapped = _swap(self.stage, self.output)
+            except BaseException:
+                _give_back(self.stage, self.output)
+                raise
+            if not swapped:  # the output cannot be renamed after all: the stage's files are written in place
+                files = {rel: (self.stage / rel).read_bytes() for rel in self.names}
+                shutil.rmtree(self.stage, ignore_errors=True)
+                from generator.inplace import write_in_place
+                return write_in_place(self.output, files, self.previous, self.keep)
+            _give_back(self.stage, self.output)  # now the previous site
+            removed = len(self.previous - self.names - filled.carried)
+            return WriteStats(written=filled.written, unchanged=filled.unchanged, removed=removed)
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            where = exc.filename or self.output
+            raise DigestError(f"{self.output}: cannot write the site ({exc.strerror or exc}: {where}); "
+                              "the previous output is unchanged") from None
 
 
 def _sibling(output: Path, kind: str) -> str:

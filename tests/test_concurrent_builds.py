@@ -12,17 +12,17 @@ from tests.sitekit import write_article
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# A build that has read its inputs and rendered, says so (a file), then takes its time before writing.
+# A build that has read its inputs and rendered, says so (a file), then takes its time before publishing.
 _SLOW_WRITER = """
 import sys, time
 from pathlib import Path
-from generator import build
-real = build.write_site
-def write_site(*args, **kwargs):
+from generator import write
+real = write.Publish.finish
+def finish(self):
     Path(sys.argv[1]).write_text("rendered")
     time.sleep(1.5)
-    return real(*args, **kwargs)
-build.write_site = write_site
+    return real(self)
+write.Publish.finish = finish
 from generator.cli import main
 sys.exit(main(["build", *sys.argv[2:]]))
 """

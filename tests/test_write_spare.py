@@ -128,3 +128,26 @@ def test_a_folder_in_the_spares_place_that_digest_did_not_make_is_left_alone(sit
         build(site_dir)
     assert [p.name for p in theirs.iterdir()] == ["notes.txt"]
     assert not list(site_dir.glob(".public.digest-new-*"))
+
+
+def test_a_build_that_fails_half_way_through_writing_publishes_nothing(site_dir: Path) -> None:
+    """Pages are written into the stage as they are rendered; an error after some were leaves the output."""
+    from generator.write import Publish
+
+    populate(site_dir)
+    build(site_dir)
+    build(site_dir, "--no-cache")
+    before = tree(site_dir / "public")
+    for attempt in range(2):  # from the spare, then from a fresh folder
+        if attempt:
+            shutil.rmtree(spare(site_dir))
+        try:
+            with Publish(site_dir / "public") as publish:
+                publish.add({"index.html": b"new home", "new/index.html": b"a new page"})
+                raise RuntimeError("a template error while rendering the next batch")
+        except RuntimeError:
+            pass
+        assert tree(site_dir / "public") == before
+        assert not list(site_dir.glob(".public.digest-new-*"))
+    build(site_dir, "--no-cache")
+    assert tree(site_dir / "public") == before
