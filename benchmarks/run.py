@@ -6,11 +6,19 @@ For each size N it writes the corpus (`benchmarks/corpus.py`, seeded), then
 times, as medians of `--runs` runs, each in a fresh process whose peak memory
 (largest process, workers included) is read from `getrusage(RUSAGE_CHILDREN)`:
 
-- cold: `digest build --no-cache` into an empty folder;
+- cold: `digest build --no-cache` into an empty folder, taking turns with Hugo's
+  cold build of the same corpus (converted to Hugo's format), so that both meet
+  the same machine;
 - nothing changed: `digest build` again, with its cache;
 - one edit: `digest build` after appending a sentence to one article;
 - serve: edit saved -> new text painted in Chromium (`serve_latency.measure`);
-- Hugo and Pelican: the same corpus converted to their formats, cold builds.
+- Pelican: one cold build.
+
+Every cold build writes into a new folder, and the outputs are deleted only when
+all is measured: some file systems (ext4 without a journal, as on our test
+machines) avoid reusing the inodes of files deleted in the last minutes, and
+creating files right after deleting a large tree then costs several times more
+CPU in the kernel, whichever tool does it.
 
 It prints the table, pages written per second, the growth t(N_max)/t(N_min) and
 the ratios to Hugo and Pelican. Absolute numbers depend on the machine.
@@ -46,25 +54,46 @@ def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(s for s, _ in samples), max(m for _, m in samples)
 
 
+def cold_cases(site: Path, others: bool, runs: int, outs: Path) -> dict[str, tuple[float, float]]:
+    """digest's and Hugo's cold builds, in turns, each into a new folder under `outs`."""
+    hugo = shutil.which("hugo", path=str(BIN)) or shutil.which("hugo")
+    hsite = hugo_site(site, outs.parent / f"hugo-{site.name}") if hugo and others else None
+    digest, hugo_runs = [], []
+    for i in range(runs):
+        shutil.rmtree(site / ".digest-cache", ignore_errors=True)
+        digest.append(timed([str(BIN / "digest"), "build", "--site", str(site), "--no-cache", "--quiet",
+                             "--output", str(outs / f"{site.name}-digest-{i}")]))
+        if hugo and hsite:
+            hugo_runs.append(timed([hugo, "--quiet", "--source", str(hsite), "--destination",
+                                    str(outs / f"{site.name}-hugo-{i}")]))
+    cases = {"cold": median(digest)}
+    if hugo_runs:
+        cases["hugo cold"] = median(hugo_runs)
+    pelican = BIN / "pelican"
+    if pelican.exists() and others:
+        psite = pelican_site(site, outs.parent / f"pelican-{site.name}")
+        cases["pelican cold (1 run)"] = timed([str(pelican), "-q", "content", "-s", "pelicanconf.py",
+                                               "-o", str(outs / f"{site.name}-pelican")], cwd=psite)
+    return cases
+
+
 def digest_cases(site: Path, runs: int) -> dict[str, tuple[float, float]]:
+    """Rebuilds of `site/public` with the cache: nothing changed, then one article edited."""
     digest = str(BIN / "digest")
-    out = site / "public"
-    cold, same, edit = [], [], []
+    same, edit = [], []
     article = sorted((site / "content").rglob("*.md"))[0]
     original = article.read_text(encoding="utf-8")
+    subprocess.run([digest, "build", "--site", str(site), "--quiet"], check=True)  # fills the cache
+    subprocess.run([digest, "build", "--site", str(site), "--quiet", "--no-cache"], check=True)  # and the spare
     try:
         for i in range(runs):
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(site / ".digest-cache", ignore_errors=True)
-            cold.append(timed([digest, "build", "--site", str(site), "--no-cache", "--quiet"]))
-            subprocess.run([digest, "build", "--site", str(site), "--quiet"], check=True)  # fills the cache
             time.sleep(2.1)  # let the inputs age past the cache's racy-stamp window, as between real edits
             same.append(timed([digest, "build", "--site", str(site), "--quiet"]))
             article.write_text(original + f"\nAn edited sentence, number {i}.\n", encoding="utf-8")
             edit.append(timed([digest, "build", "--site", str(site), "--quiet"]))
     finally:
         article.write_text(original, encoding="utf-8")
-    return {"cold": median(cold), "nothing changed": median(same), "one edit": median(edit)}
+    return {"nothing changed": median(same), "one edit": median(edit)}
 
 
 def hugo_site(site: Path, dest: Path) -> Path:
@@ -72,6 +101,8 @@ def hugo_site(site: Path, dest: Path) -> Path:
     sys.path.insert(0, str(ROOT))
     from generator import frontmatter
 
+    if (dest / "hugo.toml").is_file():
+        return dest  # converted by an earlier run: the corpus of a size is always the same
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "layouts" / "_default").mkdir(parents=True)
     (dest / "hugo.toml").write_text(
@@ -102,6 +133,8 @@ def pelican_site(site: Path, dest: Path) -> Path:
     sys.path.insert(0, str(ROOT))
     from generator import frontmatter
 
+    if (dest / "pelicanconf.py").is_file():
+        return dest
     shutil.rmtree(dest, ignore_errors=True)
     (dest / "content").mkdir(parents=True)
     (dest / "pelicanconf.py").write_text(
@@ -128,12 +161,16 @@ def main() -> int:
     work = Path(args.work)
     rows: dict[int, dict[str, tuple[float, float]]] = {}
     pages: dict[int, int] = {}
+    outs = work / "outputs"
+    shutil.rmtree(outs, ignore_errors=True)
+    outs.mkdir(parents=True)
     for n in args.sizes:
         site = work / f"c{n}"
         if not (site / "site.yaml").is_file():
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus.py"), str(site), "--articles", str(n)],
                            check=True, stdout=subprocess.DEVNULL)
-        row = digest_cases(site, args.runs)
+        row = cold_cases(site, not args.no_others, args.runs, outs)
+        row.update(digest_cases(site, args.runs))
         pages[n] = sum(1 for _ in (site / "public").rglob("*") if _.is_file())
         if not args.no_serve:
             sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -141,21 +178,8 @@ def main() -> int:
 
             painted, _observed = measure(site, 11)
             row["serve (ms)"] = (statistics.median(painted) / 1000, 0.0)
-        hugo = shutil.which("hugo", path=str(BIN)) or shutil.which("hugo")
-        if hugo and not args.no_others:
-            hsite = hugo_site(site, work / f"hugo{n}")
-            samples = []
-            for _ in range(args.runs):
-                shutil.rmtree(hsite / "public", ignore_errors=True)
-                samples.append(timed([hugo, "--quiet", "--source", str(hsite)]))
-            row["hugo cold"] = median(samples)
-        pelican = BIN / "pelican"
-        if pelican.exists() and not args.no_others:
-            psite = pelican_site(site, work / f"pelican{n}")
-            shutil.rmtree(psite / "output", ignore_errors=True)
-            row["pelican cold (1 run)"] = timed([str(pelican), "-q", "content", "-o", "output", "-s",
-                                                 "pelicanconf.py"], cwd=psite)
         rows[n] = row
+    shutil.rmtree(outs, ignore_errors=True)
     print(f"\nmedians of {args.runs} runs; peak memory of the largest process")
     for n, row in rows.items():
         print(f"\nN = {n} ({pages[n]} files)")
