@@ -58,9 +58,10 @@ def _run(chunk: Any) -> Any:
 
 def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Sequence[Any], *, jobs: int,
                progress: Progress | None = None, min_per_worker: int = MIN_PER_WORKER,
-               each: Callable[[list[R]], None] | None = None) -> list[R]:
+               each: Callable[[list[R]], list[R]] | None = None) -> list[R]:
     """`fn(payload, chunk)` (one result per item of the chunk) over all `items`, results in the items' order.
-    `each` is handed every chunk's results as they come in (in a fixed order), while later chunks are worked on.
+    `each` is handed every chunk's results as they come in (in a fixed order), while later chunks are worked
+    on, and returns what to keep of them.
 
     Chunk `i` of `n` takes every `n`-th item from `i` on, so costly items (a big
     topic, the feeds) are spread over all chunks rather than bunched in one.
@@ -70,7 +71,7 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
     if workers <= 1:
         done = fn(payload, items)
         if each:
-            each(done)
+            done = each(done)
         if progress:
             progress(len(items))
         return done
@@ -84,9 +85,7 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(fn, payload)) as pool:
             for chunk, result in zip(chunks, pool.map(_run, chunks), strict=True):
-                results.append(result)
-                if each:
-                    each(result)
+                results.append(each(result) if each else result)
                 if progress:
                     progress(len(chunk))
     finally:
@@ -174,9 +173,12 @@ def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: P
     if jobs > 1:
         warm(env)
 
-    def deliver(pages: list[list[Rendered]]) -> None:
-        if sink is not None:
-            sink({path: data for part in pages for path, data, _entry in part})
+    def deliver(pages: list[list[Rendered]]) -> list[list[Rendered]]:
+        """Hand the pages' bytes to the sink and keep only their paths and sitemap entries."""
+        if sink is None:
+            return pages
+        sink({path: data for part in pages for path, data, _entry in part})
+        return [[(path, b"", entry) for path, _data, entry in part] for part in pages]
 
     per_part = run_chunks(_render_chunk, (views, env), plan_parts(views), jobs=jobs, progress=progress, each=deliver)
     rendered = [page for pages in per_part for page in pages]
