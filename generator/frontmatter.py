@@ -137,7 +137,7 @@ def _load_mapping(
     loader = _line_loader(first_line)(yaml_text)
     try:
         node = loader.get_single_node()
-        if node is not None:
+        if node is not None and "*" in yaml_text:  # without an alias, the node tree is the text's size
             _check_size(node, path, first_line)
         data = loader.construct_document(node) if node is not None else None
     except RecursionError:
