@@ -71,14 +71,20 @@ def _minutes(a: Article) -> int:
 
 
 def listing(a: Article) -> tuple[Any, ...]:
-    """All that pages other than the article's own show of it, or use to place it in lists.
+    """All that pages other than the article's own show of it, or use to place it in lists (`placement`).
 
     Cards, feed items, pagination, prev/next and related articles read only these
     fields; an edit that leaves them equal can change no page but the article's
     own and the feeds that carry its full text.
     """
-    return (a.key, a.id, a.title, a.date, a.has_time, a.topic, a.tags, a.dateline, a.highlights, a.summary,
-            _minutes(a), a.draft)
+    return (*placement(a), a.title, a.highlights, a.summary, _minutes(a))
+
+
+def placement(a: Article) -> tuple[Any, ...]:
+    """All that decides where an article is listed: its URL, place in the order, topic, tags (and the names
+    of tags made from datelines), neighbours and related articles. An edit that leaves it equal changes
+    only the pages that show the article (`plan.plan_showing`)."""
+    return (a.key, a.id, a.date, a.has_time, a.topic, a.tags, a.dateline, a.draft)
 
 
 def _card(a: Article, urls: u.Urls, topic: Mapping[str, str]) -> Context:
@@ -116,6 +122,12 @@ def _page(v: Views, path: str, title: str, description: str, *, feeds: Sequence[
 
 def _lastmod(v: Views, keys: Sequence[str]) -> str | None:
     return v.site.articles[keys[0]].date.date().isoformat() if keys else None
+
+
+def home_shows(v: Views) -> frozenset[str]:
+    """The articles whose cards the home page shows: the latest, and the first few of each topic."""
+    return frozenset(v.site.order[: v.config.page_size]).union(
+        *(t.articles[:HOME_PER_TOPIC] for t in v.site.topics.values()))
 
 
 def home_context(v: Views) -> Context:

@@ -3,17 +3,19 @@
 The last build's `State` (in `.digest-cache/`) records every input (content
 files by stat stamp and content hash, static files by stamp), every output file
 by stamp, and the site's structure (order, topics, tags, neighbours, related).
-Parsed articles are kept in a second cache file. A build then takes the first
-of these that applies:
+Parsed articles are kept in `SHARDS` more cache files. A build then takes the
+first of these that applies:
 
 1. nothing changed (same inputs, options and templates; no future article has
    come due; every output file as written): nothing is read or written;
-2. only articles' bodies changed (each edited article's `context.listing` is
-   as it was; no file added or removed; same templates and options; output
-   intact): the structure is reused and only the edited articles' pages and
-   the feeds carrying them are rendered (the preview's fast path, on disk);
+2. only edits that leave where each article is listed as it was (each edited
+   article's `context.placement`: URL, date, topic, tags, ...; no file added or
+   removed; same templates and options; output intact): the structure is reused
+   and only the pages showing the edited articles are rendered: for a body
+   edit, its page and the feeds carrying it; for a title, highlight or summary
+   edit, also every page with its card (`plan.plan_showing`);
 3. otherwise everything is rendered (in parallel), with unchanged articles
-   taken from the cache and the structure reused when every listing is equal.
+   taken from the cache and the structure reused when every placement is equal.
 
 A stamp is trusted only when the file was last modified well before the build
 that recorded it (`RACY_NS`, as git does for its index); a younger file is read
@@ -44,11 +46,11 @@ from generator.build import (
     when,
 )
 from generator.config import SiteConfig
-from generator.context import Views, listing, make_views
+from generator.context import Views, listing, make_views, placement
 from generator.errors import DigestError
 from generator.model import Article, Site, make_site
 from generator.parallel import errors_of, parse_many, render_site
-from generator.plan import plan_article
+from generator.plan import plan_article, plan_showing
 from generator.progress import Bar
 from generator.render import make_env, render_job
 from generator.write import MARKER, Publish, WriteStats, write_site
@@ -108,11 +110,12 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
                                         drafts=drafts, now=now)
     order = tuple(a.key for a in sorted(published, key=lambda a: a.sort_key))
     same_shape = (state is not None and files.keys() == state.content.keys() and order == state.order
-                  and all(rel in old and listing(articles[rel]) == listing(old[rel]) for rel in parsed))
+                  and all(rel in old and placement(articles[rel]) == placement(old[rel]) for rel in parsed))
     site = _reused_site(state, published, order) if same_shape else make_site(config, published)
     views = make_views(config, site, u.Urls.for_base(base_url or config.base_url))
     if same_shape and state is not None and state.render_key == render_key and _intact(target, state.outputs):
-        edited = [a.key for a in (articles[rel] for rel in parsed) if a is not None and a.key in site.articles]
+        edited = {a.key: listing(a) != listing(old[rel]) for rel, a in ((rel, articles[rel]) for rel in parsed)
+                  if a is not None and a.key in site.articles}
         pages, feeds, stats, outputs = _write_edited(config, target, state, views, edited)
     else:
         bar.expect(len(files))
@@ -141,11 +144,14 @@ def _reused_site(state: State | None, published: list[Article], order: tuple[str
 
 
 def _write_edited(config: SiteConfig, target: Path, state: State, views: Views,
-                  edited: list[str]) -> tuple[int, int, WriteStats, dict[str, tuple[int, int]]]:
-    """Only the `edited` articles' pages and the feeds carrying them are rendered; every other file of
-    the last build is kept as it is. (pages, feeds, what was written, the outputs' stamps)"""
+                  edited: dict[str, bool]) -> tuple[int, int, WriteStats, dict[str, tuple[int, int]]]:
+    """Only the pages that show the `edited` articles are rendered: their own pages and the feeds carrying
+    them, and, for those whose `listing` changed (True), every page with their card. Every other file of the
+    last build is kept as it is. (pages, feeds, what was written, the outputs' stamps)"""
     env = make_env(config)
-    out = {job.path: render_job(env, job) for key in edited for job in plan_article(views, key)}
+    jobs = {job.path: job for key, moved in edited.items()
+            for job in (plan_showing(views, key) if moved else plan_article(views, key))}
+    out = {path: render_job(env, job) for path, job in jobs.items()}
     keep = state.outputs.keys() - state.static.keys() - {MARKER} - out.keys()
     add_static(config, out, generated=keep)
     stats = write_site(target, out, sources=sources(config), keep=keep)

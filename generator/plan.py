@@ -19,6 +19,7 @@ from generator.context import (
     archive_context,
     article_context,
     home_context,
+    home_shows,
     make_views,
     not_found_context,
     robots_context,
@@ -109,4 +110,27 @@ def plan_article(v: Views, key: str) -> list[PageJob]:
     """
     jobs = [PageJob(u.output_path(key), "article.html", article_context(v, key))]
     jobs += [PageJob(path, "feed.xml", ctx) for path, ctx in feeds_showing(v, key)]
+    return jobs
+
+
+def plan_showing(v: Views, key: str) -> list[PageJob]:
+    """The jobs of every page that shows anything of article `key`: its own page and the feeds that carry it
+    (`plan_article`), and every page with its card: the home page, the articles next to it in its topic and
+    those that list it as related, its page of its topic and of each of its tags, and the archive.
+
+    When an edit changes what lists show of an article (`listing`) but not where it is listed
+    (`placement`), these are the only pages whose bytes can change.
+    """
+    site, planner = v.site, Planner(v)
+    a = site.articles[key]
+    parts: list[Part] = [("home", "")] if key in home_shows(v) else []
+    nearby = {k for k in site.neighbours[key] if k} | {k for k, related in site.related.items() if key in related}
+    parts += [("article", k) for k in sorted(nearby)]
+    parts.append(("archive", ""))
+    lists = [("topic", a.topic, site.topics[a.topic].articles, u.topic_path)]
+    lists += [("tag", slug, site.tags[slug].articles, u.tag_path) for slug in a.tags]
+    jobs = plan_article(v, key) + [job for part in parts for job in planner.jobs(part)]
+    for kind, name, keys, path_of in lists:
+        page = u.output_path(path_of(name, keys.index(key) // v.config.page_size + 1))
+        jobs += [job for job in planner.jobs((kind, name)) if job.path == page]
     return jobs

@@ -7,11 +7,13 @@ The pipeline is the build's own (`load_site` -> views -> page jobs ->
 - each page's output is a pure function of its template and its context, so a
   page whose template did not change and whose context compares equal to last
   time keeps its bytes without being rendered again;
-- an edit that leaves everything other pages show of an article unchanged
-  (`context.listing`: title, date, topic, tags, highlights, ...) swaps the
-  article into the model and re-renders only its own page and the feeds that
-  carry it, without re-planning the site: the common case of fixing a sentence
-  costs the same on a 10,000-article site as on a 6-article one.
+- an edit that leaves where an article is listed as it was (`context.placement`:
+  URL, date, topic, tags, ...) swaps the article into the model and re-renders
+  only the pages that show it, without re-planning the site: for a body edit,
+  its own page and the feeds that carry it; for a title, highlight or summary
+  edit, also the pages with its card (`plan.plan_showing`). The common case of
+  fixing a sentence or a headline costs about the same on a 10,000-article site
+  as on a 6-article one.
 
 A stylesheet change re-reads static files only; a template or `site.yaml`
 change renders every page again.
@@ -30,9 +32,9 @@ from typing import Any
 from generator import urls as u
 from generator.build import ParseCache, add_static, load_site, parse_files
 from generator.config import SiteConfig, load_config
-from generator.context import Views, listing, make_views
+from generator.context import Views, listing, make_views, placement
 from generator.errors import BuildError, DigestError
-from generator.plan import plan_article, plan_views
+from generator.plan import plan_article, plan_showing, plan_views
 from generator.render import PageJob, make_env, render_job
 from generator.watch import Change, ChangeSet, Kind
 
@@ -45,7 +47,7 @@ class Outcome:
     rendered: int = 0
     error: str | None = None
     seconds: float = 0.0
-    fast: bool = False  # True when only the edited articles' own pages and feeds were re-planned
+    fast: bool = False  # True when only the pages showing the edited articles were re-planned
 
 
 @dataclass(slots=True)
@@ -143,17 +145,19 @@ class Rebuilder:
         if errors:
             raise BuildError(errors)
         store = dict(views.site.articles)
-        edited: list[str] = []
+        edited: dict[str, bool] = {}  # key -> whether its listing changed
         for before, after in zip(old.values(), new, strict=True):
-            if listing(after) != listing(before):
+            if placement(after) != placement(before):
                 return None  # the slow path re-plans; the cache already holds the new parse
             if before.key in store:  # drafts and future articles are in the cache, not the site
                 store[after.key] = after
-                edited.append(after.key)
+                edited[after.key] = listing(after) != listing(before)
         site = dataclasses.replace(views.site, articles=MappingProxyType(store))
-        views = dataclasses.replace(views, site=site)
+        views = make_views(config, site, views.urls) if any(edited.values()) else dataclasses.replace(views, site=site)
         pages = dict(self._pages)
-        jobs: list[PageJob] = [job for key in edited for job in plan_article(views, key)]
+        jobs: list[PageJob] = list({job.path: job for key, moved in edited.items()
+                                    for job in (plan_showing(views, key) if moved else plan_article(views, key))
+                                    }.values())
         for job in jobs:
             pages[job.path] = _Page(job.template, job.context, render_job(env, job))
         return pages, views, len(jobs)
