@@ -73,6 +73,9 @@ class Rebuilder:
     _parsed: ParseCache = field(default_factory=dict)
     _unapplied: frozenset[Change] = frozenset()  # changes of builds that failed: applied with the next
 
+    def __post_init__(self) -> None:
+        self.root = Path(self.root).resolve()  # parsed files are kept by absolute path
+
     def full(self) -> Outcome:
         """Build everything from scratch (start-up, or after a failed build)."""
         return self.apply(ChangeSet(frozenset()), everything=True)
