@@ -190,6 +190,14 @@ def _check_depth(yaml_text: str, path: Path | str, first_line: int) -> None:
                                        f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # LibYAML 0.2.6 (PyYAML >= 6.0.4) has a nesting limit of its own, which its scanner, reading
+        # ahead, may reach before the parser hands over the level past ours: the same mistake.
+        if "maximum nesting depth" in (exc.problem or ""):
+            mark = exc.problem_mark
+            raise ContentError(path, first_line + (mark.line if mark is not None else 0), None,
+                               f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
+        return  # the loader reports it, with its line
     except yaml.YAMLError:
         return  # the loader reports it, with its line
 
