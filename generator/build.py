@@ -20,7 +20,7 @@ from typing import TextIO
 from generator import urls as u
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.context import date_iso, make_views
-from generator.errors import BuildError, ContentError, DigestError
+from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.frontmatter import article_files
 from generator.model import Article, Site, make_site
 from generator.parallel import Progress, errors_of, parse_many, parse_one, render_site
@@ -251,22 +251,13 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
         for a in summary.skipped:
             print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)",
                   file=out)
-        print(_summary(summary, stats, _shown(target), time.perf_counter() - start), file=out)
+        print(_summary(summary, stats, shown(target), time.perf_counter() - start), file=out)
     return 0
 
 
 def sources(config: SiteConfig) -> tuple[Path, ...]:
     """The site's own folders and files, which the output folder must stay clear of."""
     return (config.content_dir, config.templates_dir, config.static_dir, config.root / CONFIG_NAME)
-
-
-def _shown(path: Path) -> str:
-    """`path` relative to the current folder when inside it (`public`), else absolute."""
-    path = path.resolve()
-    try:
-        return str(path.relative_to(Path.cwd())) or "."
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True, slots=True)

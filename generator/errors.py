@@ -15,6 +15,15 @@ class DigestError(Exception):
     """A problem the user can fix; its message is printed without a traceback."""
 
 
+def shown(path: Path | str) -> str:
+    """`path` relative to the current folder when it lies inside it (`templates/x.html`), else absolute."""
+    resolved = Path(path).resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd())) or "."
+    except (ValueError, OSError):  # OSError: the current folder is gone
+        return str(resolved)
+
+
 def _location(path: Path | str, line: int | None) -> str:
     return f"{path}:{line}" if line else f"{path}"
 

@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from generator.config import SiteConfig
-from generator.errors import DigestError
+from generator.errors import DigestError, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +83,12 @@ def render_job(env: jinja2.Environment, job: PageJob) -> bytes:
     try:
         return env.get_template(job.template).render(job.context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
-        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        where = f"{shown(exc.filename) if exc.filename else exc.name}:{exc.lineno}"
         raise DigestError(f"{where}: template error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
-        raise DigestError(f"{job.path}: template {exc.name!r} not found (in templates/ or the default theme)") from None
+        # Named by a template's `extends`, `include` or `import` (that line is shown), else the page's own.
+        where = _template_frame(exc) or job.path
+        raise DigestError(f"{where}: template {exc.name!r} not found (in templates/ or the default theme)") from None
     except Exception as exc:
         # A mistake in a template (an undefined name, a filter given the wrong
         # type) is the user's to fix: name the template line. Errors raised
@@ -100,7 +102,7 @@ def render_job(env: jinja2.Environment, job: PageJob) -> bytes:
 def _template_frame(exc: BaseException) -> str | None:
     """`file:line` of the innermost template frame of a rendering error (Jinja maps them to template lines)."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
+    return f"{shown(frames[-1].filename)}:{frames[-1].lineno}" if frames else None
 
 
 def _shift_headings(state: StateCore) -> None:

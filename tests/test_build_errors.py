@@ -127,6 +127,27 @@ def test_template_error_names_template_line(site: Path) -> None:
                                     "got 'end of statement block'"]
 
 
+def test_a_missing_template_is_named_at_the_line_that_asks_for_it(site: Path) -> None:
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text('{% extends "theme/nosuch.html" %}\n', encoding="utf-8")
+    assert _fails_cleanly(site) == [f"{site}/templates/404.html:1: template 'theme/nosuch.html' not found "
+                                    "(in templates/ or the default theme)"]
+    (site / "templates/404.html").write_text('{% extends "base.html" %}\n{% block main %}\n'
+                                            '{% include "partials/x.html" %}\n{% endblock %}\n', encoding="utf-8")
+    assert _fails_cleanly(site) == [f"{site}/templates/404.html:3: template 'partials/x.html' not found "
+                                    "(in templates/ or the default theme)"]
+
+
+def test_template_errors_are_named_as_content_errors_are_run_in_the_site(site: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (site / "templates").mkdir()
+    (site / "templates/404.html").write_text('{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n',
+                                            encoding="utf-8")
+    monkeypatch.chdir(site)
+    run = digest("build")
+    assert run.code == 1 and run.err.startswith("error: templates/404.html:2: template error: "), run.err
+
+
 def test_missing_content_folder(tmp_path: Path) -> None:
     site = copy_fixture(tmp_path)
     for path in sorted((site / "content").rglob("*"), reverse=True):

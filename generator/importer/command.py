@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from generator.config import SiteConfig
-from generator.errors import BuildError, ContentError, DigestError
+from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.frontmatter import article_files, split
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
@@ -49,10 +49,10 @@ def run_import(
     files = _content_files(content_dir)
     manifest_path = content_dir / MANIFEST
     old_manifest = _read_manifest(manifest_path)
-    decisions, records = plan(items, files, parse_manifest(old_manifest, _shown(manifest_path)) if old_manifest
+    decisions, records = plan(items, files, parse_manifest(old_manifest, shown(manifest_path)) if old_manifest
                               else {}, config, force=force)
     for decision in decisions:
-        print(status_line(decision, _shown(content_dir / decision.path), dry_run=dry_run), file=out)
+        print(status_line(decision, shown(content_dir / decision.path), dry_run=dry_run), file=out)
         if explain and decision.status != "duplicate":
             print("\n".join(explain_lines(decision)), file=out)
     if not dry_run:
@@ -97,7 +97,7 @@ def _read_dump(name: str, stdin: BinaryIO, config: SiteConfig, classifier: Class
 def _content_files(content_dir: Path) -> dict[str, ContentFile]:
     """Every `.md` file under the content folder (dotfiles and dot-folders skipped), parsed when possible."""
     if content_dir.exists() and not content_dir.is_dir():
-        raise DigestError(f"{_shown(content_dir)}: is not a folder (--content-dir must name a folder)")
+        raise DigestError(f"{shown(content_dir)}: is not a folder (--content-dir must name a folder)")
     files = {}
     for path in article_files(content_dir) if content_dir.is_dir() else []:
         rel = path.relative_to(content_dir)
@@ -108,7 +108,7 @@ def _content_files(content_dir: Path) -> dict[str, ContentFile]:
         except UnicodeDecodeError:
             text = None
         except OSError as exc:
-            raise DigestError(f"{_shown(path)}: cannot be read ({exc.strerror})") from None
+            raise DigestError(f"{shown(path)}: cannot be read ({exc.strerror})") from None
         meta = None
         if text is not None:
             try:
@@ -125,7 +125,7 @@ def _read_manifest(path: Path) -> str:
     except FileNotFoundError:
         return ""
     except (OSError, UnicodeDecodeError) as exc:
-        raise DigestError(f"{_shown(path)}: cannot be read ({exc})") from None
+        raise DigestError(f"{shown(path)}: cannot be read ({exc})") from None
 
 
 def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, Record], old_manifest: str) -> None:
@@ -142,7 +142,7 @@ def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, 
         if manifest != old_manifest and (records or old_manifest):
             _atomic_write(content_dir / MANIFEST, manifest)
     except OSError as exc:
-        raise DigestError(f"{_shown(Path(exc.filename or content_dir))}: cannot write ({exc.strerror})") from None
+        raise DigestError(f"{shown(Path(exc.filename or content_dir))}: cannot write ({exc.strerror})") from None
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -155,11 +155,3 @@ def _atomic_write(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _shown(path: Path) -> str:
-    """`path` relative to the working folder when it is inside it, else as it is."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
