@@ -37,7 +37,8 @@ from tests.browser import chromium  # noqa: E402
 def measure(site: Path, runs: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "site"
-        shutil.copytree(site, work, ignore=shutil.ignore_patterns("public", ".git", ".digest-cache", ".public.digest-*"))
+        skip = shutil.ignore_patterns("public", ".git", ".digest-cache", ".public.digest-*")
+        shutil.copytree(site, work, ignore=skip)
         article = sorted((work / "content").rglob("*.md"))[0]
         preview = Preview(work, port=0, out=io.StringIO(), quiet=0.02)
         preview.start()
