@@ -139,6 +139,8 @@ def _load_mapping(
         node = loader.get_single_node()
         if node is not None and "*" in yaml_text:  # without an alias, the node tree is the text's size
             _check_size(node, path, first_line)
+        if node is not None:
+            _check_duplicates(node, path, first_line)
         data = loader.construct_document(node) if node is not None else None
     except RecursionError:
         raise ContentError(path, first_line, None, f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
@@ -238,6 +240,27 @@ def _check_size(root: yaml.Node, path: Path | str, first_line: int) -> None:
         open_nodes.add(id(node))
         stack.append((node, depth, True))
         stack.extend((child, depth + 1, False) for child in _children(node))
+
+
+def _check_duplicates(root: yaml.Node, path: Path | str, first_line: int) -> None:
+    """Refuse a mapping that gives a key twice: YAML loaders silently keep the last one."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[object, int] = {}
+            for key, _value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.tag.endswith((":str", ":int")):
+                    line = first_line + key.start_mark.line
+                    if key.value in lines:
+                        raise ContentError(path, line, str(key.value), f"given twice (also on line "
+                                           f"{lines[key.value]}): keep one")
+                    lines[key.value] = line
+        stack.extend(_children(node))
 
 
 def load_yaml_file(text: str, path: Path | str) -> tuple[dict[str, Any], dict[str, int]]:

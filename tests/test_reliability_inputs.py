@@ -31,6 +31,7 @@ CONTENT = {
     "broken-yaml.md": ":3: invalid YAML: ",
     "control-character.md": ":7: contains the control character U+0007",
     "date-out-of-range.md": ":3: date: '9999-12-31T23:00:00-12:00' is out of range",
+    "duplicate-key.md": ":5: topic: given twice (also on line 4): keep one",
     "empty.md": ":1: no front matter",
     "impossible-date.md": ":3: invalid YAML: '2024-02-30' is not a real date or time",
     "impossible-time.md": ":3: invalid YAML: '2024-11-05T25:00:00' is not a real date or time",
