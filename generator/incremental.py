@@ -70,7 +70,7 @@ class State:
     tokens: tuple[int, ...]  # for each shard of the articles cache, the token its file was written with
     content: dict[str, tuple[Stamp, bytes]]  # content file (site-relative) -> (stamp, content hash)
     static: dict[str, tuple[str, Stamp]]  # static output path -> (source file, stamp)
-    outputs: dict[str, tuple[int, int]]  # output file -> (mtime_ns, size) after the write
+    outputs: dict[str, Stamp]  # output file -> (mtime_ns, size, inode) after the write
     order: tuple[str, ...]  # published article keys, newest first
     structure: tuple[dict[str, Any], ...]  # topics, tags, neighbours, related
     due: datetime | None  # the earliest date of an article left out for being in the future
@@ -144,7 +144,7 @@ def _reused_site(state: State | None, published: list[Article], order: tuple[str
 
 
 def _write_edited(config: SiteConfig, target: Path, state: State, views: Views,
-                  edited: dict[str, bool]) -> tuple[int, int, WriteStats, dict[str, tuple[int, int]]]:
+                  edited: dict[str, bool]) -> tuple[int, int, WriteStats, dict[str, Stamp]]:
     """Only the pages that show the `edited` articles are rendered: their own pages and the feeds carrying
     them, and, for those whose `listing` changed (True), every page with their card. Every other file of the
     last build is kept as it is. (pages, feeds, what was written, the outputs' stamps)"""
@@ -218,24 +218,24 @@ def _unchanged(state: State, files: dict[str, Path], stamps: dict[str, Stamp], d
     return same
 
 
-def _outputs(target: Path, rels: list[str]) -> dict[str, tuple[int, int]]:
+def _outputs(target: Path, rels: list[str]) -> dict[str, Stamp]:
     stamps = {}
     for rel in rels:
         try:
             st = os.stat(target / rel)
         except OSError:
             raise DigestError(f"{target / rel}: vanished while the site was written") from None
-        stamps[rel] = (st.st_mtime_ns, st.st_size)
+        stamps[rel] = (st.st_mtime_ns, st.st_size, st.st_ino)
     return stamps
 
 
-def _intact(target: Path, outputs: dict[str, tuple[int, int]]) -> bool:
+def _intact(target: Path, outputs: dict[str, Stamp]) -> bool:
     """Every file of the last build still there, as it was written."""
     for rel, recorded in outputs.items():
         try:
             st = os.stat(target / rel)
         except OSError:
             return False
-        if (st.st_mtime_ns, st.st_size) != recorded:
+        if (st.st_mtime_ns, st.st_size, st.st_ino) != recorded:
             return False
     return True

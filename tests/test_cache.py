@@ -93,6 +93,17 @@ def _output_tampered(site: Path) -> None:
     page.write_text("tampered", encoding="utf-8")
 
 
+def _output_replaced_same_stamp(site: Path) -> None:
+    """A page replaced (new file, as `sed -i` or `rsync` do) by one of the same size and modification time."""
+    page = next((site / "public").rglob("story-2/index.html"))
+    st = page.stat()
+    data = page.read_bytes()
+    swapped = page.with_name("swapped")
+    swapped.write_bytes(data.replace(b"<html", b"<HTML", 1))
+    os.utime(swapped, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(swapped, page)
+
+
 def _output_deleted(site: Path) -> None:
     next((site / "public").rglob("story-2/index.html")).unlink()
 
@@ -101,6 +112,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "edit body": _edit_body, "edit title": _edit_title, "same-size rewrite": _same_size_rewrite, "add": _add,
     "delete": _delete, "rename": _rename, "template": _template, "static": _static,
     "static removed": _static_removed, "site.yaml": _config, "draft": _draft, "output tampered": _output_tampered,
+    "output replaced, same size and time": _output_replaced_same_stamp,
     "output deleted": _output_deleted,
 }
 
