@@ -248,6 +248,7 @@ def _give_back(stage: Path, output: Path) -> None:
     spare = _spare(output)
     if output.is_dir() and not spare.exists() and not spare.is_symlink() and (stage / MARKER).is_file():
         os.rename(stage, spare)
+        os.chmod(spare, 0o700)  # the previous site (maybe with drafts) is not for a web server to show
     else:
         shutil.rmtree(stage, ignore_errors=True)
 

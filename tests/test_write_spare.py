@@ -31,7 +31,11 @@ def test_the_previous_site_becomes_the_spare_and_shares_unchanged_files(site_dir
     _edit_body(site_dir)
     assert_same_as_clean(site_dir, tmp_path)
     assert (spare(site_dir) / MARKER).is_file()
+    assert spare(site_dir).stat().st_mode & 0o777 == 0o700  # the previous site is no one else's to read
     out, old = site_dir / "public", spare(site_dir)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask  # and the site, once swapped in, is as before
     shared = [rel for rel in tree(out) if (old / rel).is_file() and os.path.samefile(out / rel, old / rel)]
     edited = next(p for p in tree(out) if "story-1/" in p)
     assert len(shared) > len(tree(out)) // 2 and edited not in shared
