@@ -146,6 +146,11 @@ def _load_mapping(
         raise ContentError(path, first_line, None, f"invalid YAML: nested more than {MAX_DEPTH} levels deep") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote, or a key without its colon, is noticed lines later, where the
+        # parser gave up: point at the line where it began, which is the one to fix.
+        if exc.context_mark is not None and (exc.context or "").startswith(("while parsing a flow",
+                                                                             "while scanning a")):
+            mark = exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise ContentError(path, line, None, f"invalid YAML: {problem}") from None

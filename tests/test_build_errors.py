@@ -99,8 +99,9 @@ def test_not_utf8(site: Path) -> None:
 def test_invalid_yaml(site: Path) -> None:
     (site / "content/beta/x.md").write_text("---\ntitle: [unclosed\ndate: 2024-11-05\n---\n", encoding="utf-8")
     [line] = _fails_cleanly(site)
-    # The wording is PyYAML's (LibYAML's or the pure-Python loader's); the place is ours.
-    assert line.startswith(f"{site}/content/beta/x.md:3: invalid YAML: ") and "expected ',' or ']'" in line
+    # The wording is PyYAML's (LibYAML's or the pure-Python loader's); the place is ours: the line where
+    # the unclosed list begins, not the line after, where the parser gave up.
+    assert line.startswith(f"{site}/content/beta/x.md:2: invalid YAML: ") and "expected ',' or ']'" in line
 
 
 def test_all_problems_in_all_files_in_one_run(site: Path) -> None:

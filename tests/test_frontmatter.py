@@ -26,6 +26,12 @@ def test_split_reports_key_lines_and_body() -> None:
         ("---\n- a\n- b\n---\n", "a.md:2: front matter must be a mapping"),
         ("---\nx: !!python/name:os.system\n---\n", "a.md:2: invalid YAML"),
         ("---\ntitle: a\x00b\n---\n", "a.md:2: contains a NUL byte"),
+        # Where the mistake begins, not where the parser gave up lines later.
+        ("---\ntitle: 'A quote\ndate: 2024-11-05\ntopic: alpha\n---\n", "a.md:2: invalid YAML"),
+        ("---\ntags: [a, b\ndate: 2024-11-05\n---\n", "a.md:2: invalid YAML"),
+        ("---\ntitle: T\nno colon here\ndate: 2024-11-05\n---\n", "a.md:3: invalid YAML"),
+        ("---\ntopic: a\ntitle: T\ntopic: b\n---\n", "a.md:4: topic: given twice (also on line 2)"),
+        ("---\nimages:\n- caption: x\n  caption: y\n---\n", "a.md:4: caption: given twice (also on line 3)"),
     ],
 )
 def test_split_errors_name_file_and_line(text: str, expected: str) -> None:

@@ -28,7 +28,7 @@ CONTENT = {
     "alias-bomb.md": ":10: invalid YAML: its aliases expand to more than 100,000 values",
     "alias-to-itself.md": ":5: invalid YAML: an alias refers to the value that contains it",
     "bad-image.md": ":7: images[0].onerror: unknown key",
-    "broken-yaml.md": ":3: invalid YAML: ",
+    "broken-yaml.md": ":2: invalid YAML: ",
     "control-character.md": ":7: contains the control character U+0007",
     "date-out-of-range.md": ":3: date: '9999-12-31T23:00:00-12:00' is out of range",
     "duplicate-key.md": ":5: topic: given twice (also on line 4): keep one",
