@@ -272,12 +272,25 @@ def _recover(output: Path) -> None:
 
 
 def _check_foreign(output: Path, files: Mapping[str, bytes], previous: set[str]) -> None:
-    """Refuse to replace a file digest did not write with one it generates."""
-    foreign = [rel for rel in sorted(files) if rel not in previous
-               and (output.joinpath(*rel.split("/")).exists() or output.joinpath(*rel.split("/")).is_symlink())]
+    """Refuse to replace a file digest did not write (or a folder holding one) with one it generates."""
+    foreign = [rel for rel in sorted(files) if rel not in previous and _holds_foreign(output, rel, previous)]
     if foreign:
         raise DigestError(f"{output / foreign[0]}: digest did not write this file but the site has a page of that "
                           "name; move it away (digest never deletes or replaces files it did not write)")
+
+
+def _holds_foreign(output: Path, rel: str, previous: set[str]) -> bool:
+    """Something digest did not write is at `rel`: a file or link, or a folder with one (or empty) in it.
+    A folder of digest's own pages may give way to a file of the same name."""
+    path = output.joinpath(*rel.split("/"))
+    if not path.is_dir() or path.is_symlink():
+        return path.exists() or path.is_symlink()
+    for folder, dirs, names in os.walk(path):
+        inside = Path(folder).relative_to(output).as_posix()
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        if not dirs and not names or any(f"{inside}/{name}" not in previous for name in [*names, *links]):
+            return True
+    return False
 
 
 def _swap(new: Path, output: Path) -> bool:
