@@ -50,7 +50,7 @@ from generator.context import Views, listing, make_views, placement
 from generator.errors import DigestError
 from generator.model import Article, Site, make_site
 from generator.parallel import errors_of, parse_many, render_site
-from generator.plan import plan_article, plan_showing
+from generator.plan import plan_edited
 from generator.progress import Bar
 from generator.render import make_env, render_job
 from generator.write import MARKER, Publish, WriteStats, write_site
@@ -111,7 +111,7 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
     order = tuple(a.key for a in sorted(published, key=lambda a: a.sort_key))
     same_shape = (state is not None and files.keys() == state.content.keys() and order == state.order
                   and all(rel in old and placement(articles[rel]) == placement(old[rel]) for rel in parsed))
-    site = _reused_site(state, published, order) if same_shape else make_site(config, published)
+    site = _reused_site(state, published, order) if same_shape and state else make_site(config, published)
     views = make_views(config, site, u.Urls.for_base(base_url or config.base_url))
     if same_shape and state is not None and state.render_key == render_key and _intact(target, state.outputs):
         edited = {a.key: listing(a) != listing(old[rel]) for rel, a in ((rel, articles[rel]) for rel in parsed)
@@ -135,9 +135,8 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
     return totals, stats
 
 
-def _reused_site(state: State | None, published: list[Article], order: tuple[str, ...]) -> Site:
-    """The last build's structure around this build's articles (every listing is as it was)."""
-    assert state is not None
+def _reused_site(state: State, published: list[Article], order: tuple[str, ...]) -> Site:
+    """The last build's structure around this build's articles (every placement is as it was)."""
     by_key = {a.key: a for a in published}
     topics, tags, neighbours, related = (MappingProxyType(m) for m in state.structure)
     return Site(MappingProxyType({k: by_key[k] for k in order}), topics, tags, neighbours, related)
@@ -149,9 +148,7 @@ def _write_edited(config: SiteConfig, target: Path, state: State, views: Views,
     them, and, for those whose `listing` changed (True), every page with their card. Every other file of the
     last build is kept as it is. (pages, feeds, what was written, the outputs' stamps)"""
     env = make_env(config)
-    jobs = {job.path: job for key, moved in edited.items()
-            for job in (plan_showing(views, key) if moved else plan_article(views, key))}
-    out = {path: render_job(env, job) for path, job in jobs.items()}
+    out = {job.path: render_job(env, job) for job in plan_edited(views, edited)}
     keep = state.outputs.keys() - state.static.keys() - {MARKER} - out.keys()
     add_static(config, out, generated=keep)
     stats = write_site(target, out, sources=sources(config), keep=keep)

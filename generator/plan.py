@@ -134,3 +134,12 @@ def plan_showing(v: Views, key: str) -> list[PageJob]:
         page = u.output_path(path_of(name, keys.index(key) // v.config.page_size + 1))
         jobs += [job for job in planner.jobs((kind, name)) if job.path == page]
     return jobs
+
+
+def plan_edited(v: Views, edited: Mapping[str, bool]) -> list[PageJob]:
+    """The jobs of the pages an edit to articles can change, each page once: for each edited key, the pages
+    that show its card too (`plan_showing`) when its `listing` changed (True), else only its own page and
+    feeds (`plan_article`)."""
+    jobs = {job.path: job for key, moved in edited.items()
+            for job in (plan_showing(v, key) if moved else plan_article(v, key))}
+    return list(jobs.values())

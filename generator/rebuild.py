@@ -34,8 +34,8 @@ from generator.build import ParseCache, add_static, load_site, parse_files
 from generator.config import SiteConfig, load_config
 from generator.context import Views, listing, make_views, placement
 from generator.errors import BuildError, DigestError
-from generator.plan import plan_article, plan_showing, plan_views
-from generator.render import PageJob, make_env, render_job
+from generator.plan import plan_edited, plan_views
+from generator.render import make_env, render_job
 from generator.watch import Change, ChangeSet, Kind
 
 
@@ -158,9 +158,7 @@ class Rebuilder:
         site = dataclasses.replace(views.site, articles=MappingProxyType(store))
         views = make_views(config, site, views.urls) if any(edited.values()) else dataclasses.replace(views, site=site)
         pages = dict(self._pages)
-        jobs: list[PageJob] = list({job.path: job for key, moved in edited.items()
-                                    for job in (plan_showing(views, key) if moved else plan_article(views, key))
-                                    }.values())
+        jobs = plan_edited(views, edited)
         for job in jobs:
             pages[job.path] = _Page(job.template, job.context, render_job(env, job))
         return pages, views, len(jobs)

@@ -63,12 +63,13 @@ class Filler:
     pool); files are written on the pool while the caller goes on rendering.
     """
 
-    def __init__(self, stage: Path, output: Path, previous: set[str], kept: set[str], *, fresh: bool) -> None:
+    def __init__(self, stage: Path, output: Path, previous: set[str], kept: set[str], *, marker: str,
+                 fresh: bool) -> None:
         live = output.is_dir()
-        self.stage = stage
+        self.stage, self.marker = stage, marker
         self.now = _index(output) if live else {}
         self.there = {} if fresh else _index(stage)
-        self.foreign = _foreign(self.now, previous)
+        self.foreign = _foreign(self.now, previous | {marker})
         self.carried = frozenset(rel for rel in kept if rel in previous and self.now.get(rel, ("",))[0] == "file")
         self.made = {rel for rel, (kind, _) in self.there.items() if kind == "dir"}
         self.names: set[str] = set()
@@ -83,27 +84,25 @@ class Filler:
     def add(self, files: Mapping[str, bytes]) -> None:
         self.names.update(files)
         self._folders(files)
-        rels = sorted(files)
-        for i in range(0, len(rels), CHUNK):
-            chunk = {rel: files[rel] for rel in rels[i:i + CHUNK]}
-            self.written.append(self.pool.submit(self.put.files, chunk))
+        for chunk in _chunks(sorted(files)):
+            self.written.append(self.pool.submit(self.put.files, {rel: files[rel] for rel in chunk}))
 
-    def finish(self, marker: str, marker_bytes: Callable[[Iterable[str]], bytes]) -> Filled:
-        """Carry over the kept and foreign files, remove what does not belong, write `marker`."""
+    def finish(self, marker_bytes: Callable[[Iterable[str]], bytes]) -> Filled:
+        """Carry over the kept and foreign files, remove what does not belong, write the marker."""
         try:
             written = sum(f.result() for f in self.written)
             carried = self.carried - self.names
-            foreign = {rel: kind for rel, kind in self.foreign.items() if rel != marker}
+            foreign = self.foreign
             links = sorted(rel for rel in {*carried, *(r for r, kind in foreign.items() if kind != "dir")}
                            if not self.put.already(rel))
             self._folders([*links, *(f"{rel}/" for rel, kind in foreign.items() if kind == "dir")])
-            list(self.pool.map(self.put.links, [links[i:i + CHUNK] for i in range(0, len(links), CHUNK)]))
-            wanted = {*self.names, *carried, *foreign, marker}
+            list(self.pool.map(self.put.links, _chunks(links)))
+            wanted = {*self.names, *carried, *foreign, self.marker}
             folders = {rel for rel, kind in foreign.items() if kind == "dir"}
             for rel in wanted:
                 folders.update(_parents(rel))
             _prune(self.stage, self.there, wanted, folders)
-            self.put.replace(marker, marker_bytes(self.names | carried))
+            self.put.replace(self.marker, marker_bytes(self.names | carried))
         finally:
             self.close()
         return Filled(written=written, unchanged=len(self.names) - written + len(carried), carried=carried)
@@ -122,14 +121,12 @@ class Filler:
         for level in _levels(needed):
             for rel in level & self.there.keys():
                 _clear(os.path.join(self.stage, *rel.split("/")))  # a file or link where a folder goes
-            folders = sorted(level)
-            list(self.pool.map(partial(_make_folders, self.stage),
-                               [folders[i:i + CHUNK] for i in range(0, len(folders), CHUNK)]))
+            list(self.pool.map(partial(_make_folders, self.stage), _chunks(sorted(level))))
             self.made |= level
 
 
 class _Put:
-    """The per-entry work of `fill`, run in the pool's threads (no shared state is changed)."""
+    """The per-entry work of a `Filler`, run in the pool's threads (no shared state is changed)."""
 
     def __init__(self, stage: Path, output: Path, previous: set[str], now: dict[str, Entry],
                  there: dict[str, Entry]) -> None:
@@ -149,7 +146,7 @@ class _Put:
         written = 0
         for rel, data in files.items():
             old = self._at(self.output, rel)
-            if rel in self.previous and _same_bytes(old, data):
+            if rel in self.previous and same_bytes(old, data):
                 if not self.already(rel):
                     self._link(rel)
             else:
@@ -215,7 +212,8 @@ def _create(path: str | Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _same_bytes(path: str, data: bytes) -> bool:
+def same_bytes(path: str | Path, data: bytes) -> bool:
+    """`path` is a regular file (not a link) holding exactly `data`."""
     try:
         st = os.lstat(path)
         if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
@@ -294,6 +292,10 @@ def _make_folders(stage: Path, rels: Sequence[str]) -> int:
     for rel in rels:
         os.mkdir(os.path.join(stage, *rel.split("/")))
     return 0
+
+
+def _chunks(items: Sequence[str]) -> list[Sequence[str]]:
+    return [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
 
 
 def _umask() -> int:

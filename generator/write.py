@@ -7,7 +7,7 @@ build is killed, the folder holds either the previous site or the new one:
 1. the folder must be empty, missing, or marked as digest's by `MARKER`; any
    other folder is refused, never emptied;
 2. the next site is put together in a folder beside it (same file system) by
-   `stage.fill`: changed files are written; files whose bytes did not change
+   a `stage.Filler`: changed files are written; files whose bytes did not change
    (and the caller's `keep`) are hard-linked from the current output, so they
    keep their modification times, and so are the files digest did not write
    (they are never deleted);
@@ -96,13 +96,6 @@ def marker_bytes(paths: Iterable[str]) -> bytes:
     return (_HEADER + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")
 
 
-def same_bytes(target: Path, data: bytes) -> bool:
-    try:
-        return not target.is_symlink() and target.stat().st_size == len(data) and target.read_bytes() == data
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return False
-
-
 def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Path] = (),
                keep: Iterable[str] = ()) -> WriteStats:
     """Make `output` hold exactly `files` (plus any files digest did not write there).
@@ -152,7 +145,7 @@ class Publish:
             self.pending = {}
             return
         try:
-            self.filler = Filler(self.stage, self.output, self.previous, self.keep, fresh=fresh)
+            self.filler = Filler(self.stage, self.output, self.previous, self.keep, marker=MARKER, fresh=fresh)
         except BaseException:
             _give_back(self.stage, self.output)
             raise
@@ -193,7 +186,7 @@ class Publish:
                 return write_in_place(self.output, self.pending or {}, self.previous, self.keep)
             filler, self.filler = self.filler, None
             try:
-                filled = filler.finish(MARKER, marker_bytes)
+                filled = filler.finish(marker_bytes)
                 swapped = _swap(self.stage, self.output)
             except BaseException:
                 _give_back(self.stage, self.output)
