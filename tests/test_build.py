@@ -27,6 +27,7 @@ def test_output_tree(built: Path) -> None:
     files = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
     expected = {
         ".digest-output", "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static/style.css",
+            "static/favicon.svg", "static/favicon.ico", "favicon.ico",
         "archive/index.html", "tags/index.html",
         *(f"{a}/index.html" for a in ARTICLES),
         "topics/alpha/index.html", "topics/alpha/page/2/index.html", "topics/alpha/feed.xml",
@@ -45,7 +46,7 @@ def test_summary_line_and_skipped_future_article(tmp_path: Path) -> None:
     assert lines[0] == (f"skipped {site}/content/beta/tomorrow.md: dated 2999-01-01, in the future "
                         "(it appears once that date has come)")
     assert re.fullmatch(r"built 4 articles, 1 draft left out, 1 future article left out, 3 topics, 4 tags: "
-                        r"17 pages and 8 feeds in \S+/public \(28 files written, 0 unchanged, 0 removed\) "
+                        r"17 pages and 8 feeds in \S+/public \(31 files written, 0 unchanged, 0 removed\) "
                         r"in \d+\.\d\d s", lines[1]), lines[1]
     assert len(lines) == 2 and run.err == ""
 
@@ -145,8 +146,8 @@ def test_tag_pages_and_index(built: Path) -> None:
 def test_home_archive_404_sitemap_robots(built: Path) -> None:
     home = read_page(built / "index.html")
     assert home.h1 == ["Fixture Digest"] and home.title == "Fixture Digest"
-    for expected in ("Latest", "Alpha affairs", "Beta & co", "The leaning minaret was rebuilt stone by stone",
-                     "Ways in", "All 4 tags", "Whole digest (RSS)"):
+    for expected in ("Latest", "Alpha affairs", "Beta & co", "Ways in", "All 4 tags", "Whole digest (RSS)",
+                     "All 4 articles, month by month"):
         assert expected in home.text, expected
     assert "Other news (RSS)" in home.text and PREFIX + "archive/" in home.hrefs
     archive = read_page(built / "archive/index.html").text
@@ -175,7 +176,7 @@ def test_rebuild_skips_unchanged_files_and_removes_deleted_articles(tmp_path: Pa
     before = snapshot(out)
     (out / "extra-by-hand.txt").write_text("mine")
     run = build(site)
-    assert "(0 files written, 28 unchanged, 0 removed)" in run.out
+    assert "(0 files written, 31 unchanged, 0 removed)" in run.out
     after = snapshot(out)
     assert all(after[k] == before[k] for k in before)  # same bytes, same modification times
     (site / "content/beta/minaret.md").unlink()
