@@ -22,6 +22,7 @@ from generator.config import CONFIG_NAME, SiteConfig
 from generator.context import date_iso, make_views
 from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.frontmatter import article_files
+from generator.language import make_language, missing_note
 from generator.model import Article, Site, make_site
 from generator.parallel import Progress, errors_of, parse_many, parse_one, render_site
 from generator.plan import plan_article, plan_pages, plan_views
@@ -251,11 +252,19 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
                 stats = publish.finish()
             summary = totals(result)
     if not quiet:
+        note = language_note(config)
+        if note:
+            print(note, file=out)
         for a in summary.skipped:
             print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)",
                   file=out)
         print(_summary(summary, stats, shown(target), time.perf_counter() - start), file=out)
     return 0
+
+
+def language_note(config: SiteConfig) -> str | None:
+    """The one line saying which theme strings the site's language shows in English, if any."""
+    return missing_note(make_language(config.language, config.strings))
 
 
 def sources(config: SiteConfig) -> tuple[Path, ...]:

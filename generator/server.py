@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.observers.api import BaseObserver
 
+from generator.build import language_note
 from generator.errors import DigestError
 from generator.rebuild import Outcome, Rebuilder
 from generator.watch import ChangeSet, Debouncer, watch
@@ -314,6 +315,10 @@ def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, draf
         preview.log(f"warning: the preview is exposed to the network on {host}; "
                     "anyone who can reach this machine can read it")
     preview.start()
+    config = preview.state.rebuilder.config
+    note = language_note(config) if config is not None else None
+    if note:
+        preview.log(note)
     preview.log(f"serving {preview.root} at {preview.url} (Ctrl-C to stop)")
     if open_browser:
         webbrowser.open(preview.url)
