@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import babel
+
 from generator import __version__
 from generator.config import CONFIG_NAME, SiteConfig
 from generator.render import theme_dir
@@ -116,8 +118,9 @@ def _tree_hash(h: Any, root: Path) -> None:
 
 
 def code_hash() -> bytes:
-    """digest's version and the bytes of its own modules: a new digest never trusts an old cache."""
-    h = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
+    """digest's version, Babel's, and the bytes of digest's own modules: a new digest never trusts an old cache."""
+    # Babel's CLDR data shapes dates and plurals in pages: a new Babel renders again.
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{babel.__version__}".encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
         h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return h.digest()
