@@ -10,6 +10,7 @@ date helper every page, list and feed context calls. Pure: no I/O.
 
 from __future__ import annotations
 
+import difflib
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -65,7 +66,9 @@ def _allowed_fields(key: str) -> set[str]:
 def check_string(key: str, value: Any, locale: Locale | None) -> list[tuple[str, str]]:
     """What is wrong with `strings: {key: value}` of `site.yaml`: (key path, message) pairs, none when it is good."""
     if key not in ENGLISH:
-        return [(key, "unknown string (the keys are those of the theme's English table, e.g. 'latest', 'read_more')")]
+        close = difflib.get_close_matches(key, list(ENGLISH), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "the keys are those of generator/strings/en.py"
+        return [(key, f"unknown string ({hint})")]
     counting = isinstance(ENGLISH[key], Mapping)
     if counting and isinstance(value, Mapping):
         categories = sorted(locale.plural_form.tags | {"other"}) if locale else list(PLURAL_CATEGORIES)

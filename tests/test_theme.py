@@ -164,7 +164,7 @@ def test_bad_strings_are_reported_with_their_lines_all_at_once(tmp_path: Path) -
     assert run.code == 1 and not (site / "public").exists()
     lines = run.err.strip().splitlines()
     expected = [
-        (start + 1, "strings.lates", "unknown string"),
+        (start + 1, "strings.lates", "unknown string (did you mean 'latest'?)"),
         (start + 2, "strings.page_of", "{pages} is not a field of this string (its fields: {number}, {total})"),
         (start + 3, "strings.read_more", "stray brace"),
         (start + 5, "strings.min_read.few", "is not a plural category of this language (use one, other)"),
