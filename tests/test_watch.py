@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.watch import Change, ChangeSet, Debouncer, Kind, classify
+from generator.preview.watch import Change, ChangeSet, Debouncer, Kind, classify
 
 ROOT = Path("/site")
 

@@ -33,9 +33,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator import cache
-from generator import urls as u
-from generator.build import (
+from generator.engine import cache
+from generator.engine.build import (
     Totals,
     add_static,
     content_files,
@@ -45,15 +44,16 @@ from generator.build import (
     static_files,
     when,
 )
-from generator.config import SiteConfig
-from generator.context import Views, listing, make_views, placement
+from generator.engine.parallel import errors_of, parse_many, render_site
+from generator.engine.progress import Bar
 from generator.errors import DigestError
-from generator.model import Article, Site, make_site
-from generator.parallel import errors_of, parse_many, render_site
-from generator.plan import plan_edited
-from generator.progress import Bar
-from generator.render import make_env, render_job
-from generator.write import MARKER, Publish, WriteStats, write_site
+from generator.pages.context import Views, listing, make_views, placement
+from generator.pages.plan import plan_edited
+from generator.pages.render import make_env, render_job
+from generator.publish.write import MARKER, Publish, WriteStats, write_site
+from generator.site import urls as u
+from generator.site.config import SiteConfig
+from generator.site.model import Article, Site, make_site
 
 RACY_NS = 2_000_000_000  # a file modified this close before a build is checked by content next time
 Stamp = tuple[int, int, int]

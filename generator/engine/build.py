@@ -17,17 +17,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from generator import urls as u
-from generator.config import CONFIG_NAME, SiteConfig
-from generator.context import date_iso, make_views
+from generator.engine.parallel import Progress, errors_of, parse_many, parse_one, render_site
+from generator.engine.progress import Bar
 from generator.errors import BuildError, ContentError, DigestError, shown
-from generator.frontmatter import article_files
-from generator.model import Article, Site, make_site
-from generator.parallel import Progress, errors_of, parse_many, parse_one, render_site
-from generator.plan import plan_article, plan_pages, plan_views
-from generator.progress import Bar
-from generator.render import PageJob, make_env, make_markdown, theme_dir
-from generator.write import Publish, WriteStats, output_lock
+from generator.pages.context import date_iso, make_views
+from generator.pages.plan import plan_article, plan_pages, plan_views
+from generator.pages.render import PageJob, make_env, make_markdown, theme_dir
+from generator.publish.write import Publish, WriteStats, output_lock
+from generator.site import urls as u
+from generator.site.config import CONFIG_NAME, SiteConfig
+from generator.site.frontmatter import article_files
+from generator.site.model import Article, Site, make_site
 
 __all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
            "plan_article", "plan_pages", "plan_views", "run_build", "static_files"]
@@ -235,7 +235,7 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
     target = output if output is not None else config.output_path
     with output_lock(target, waiting=None if quiet else err), Bar(err, enabled=not quiet) as bar:
         if cache:
-            from generator.incremental import build_cached
+            from generator.engine.incremental import build_cached
 
             summary, stats = build_cached(config, target, base_url=base_url, drafts=drafts, now=now, jobs=jobs,
                                           bar=bar)

@@ -41,7 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import TextIO
 
 from generator.errors import DigestError
-from generator.stage import Filler
+from generator.publish.stage import Filler
 
 MARKER = ".digest-output"
 STAGING = ".digest-staging-"
@@ -182,7 +182,7 @@ class Publish:
             if not self.opened:
                 self._open()
             if self.filler is None:
-                from generator.inplace import write_in_place
+                from generator.publish.inplace import write_in_place
                 return write_in_place(self.output, self.pending or {}, self.previous, self.keep)
             filler, self.filler = self.filler, None
             try:
@@ -194,7 +194,7 @@ class Publish:
             if not swapped:  # the output cannot be renamed after all: the stage's files are written in place
                 files = {rel: (self.stage / rel).read_bytes() for rel in self.names}
                 shutil.rmtree(self.stage, ignore_errors=True)
-                from generator.inplace import write_in_place
+                from generator.publish.inplace import write_in_place
                 return write_in_place(self.output, files, self.previous, self.keep)
             _give_back(self.stage, self.output)  # now the previous site
             removed = len(self.previous - self.names - filled.carried)
