@@ -12,10 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.engine.build import build_files, load_site, plan_pages, static_files
+from generator.engine.build import build_files
+from generator.engine.load import load_site
+from generator.engine.sources import static_files
 from generator.errors import DigestError
+from generator.pages.plan import plan_pages
 from generator.pages.render import make_env, make_markdown, render_job
-from generator.publish.write import safe_join
+from generator.publish.output import safe_join
 from generator.site import model
 from generator.site.config import load_config
 from generator.site.model import RELATED_LIMIT, make_site

@@ -12,11 +12,12 @@ import pytest
 
 from generator.cli import main
 from generator.engine import incremental
-from generator.engine.build import build_files, load_site
+from generator.engine.build import build_files
+from generator.engine.changes import Change, ChangeSet, Kind
+from generator.engine.load import load_site
 from generator.engine.rebuild import Rebuilder
 from generator.pages.context import make_views
 from generator.pages.plan import plan_showing, plan_views
-from generator.preview.watch import Change, ChangeSet, Kind
 from generator.site import urls as u
 from generator.site.config import load_config
 from tests.sitekit import write_article

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.engine.build import build_files
+from generator.engine.changes import Change, ChangeSet, classify
 from generator.engine.rebuild import Rebuilder
-from generator.preview.watch import Change, ChangeSet, classify
 from generator.site.config import load_config
 from tests.sitekit import write_article
 

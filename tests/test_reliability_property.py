@@ -21,7 +21,7 @@ from generator.errors import BuildError, ContentError
 from generator.importer import lines
 from generator.importer.plan import _unique
 from generator.pages.render import make_markdown
-from generator.publish.write import safe_join
+from generator.publish.output import safe_join
 from generator.site import frontmatter
 from generator.site.config import load_config
 from generator.site.parse import FIELDS, parse_article

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from generator.cli import main
-from generator.publish.write import MARKER
+from generator.publish.output import MARKER
 from tests.test_cache import TOPIC, _edit_body, _edit_title, assert_same_as_clean, populate, tree
 
 

@@ -1,43 +1,38 @@
-"""The build pipeline: load -> model -> page jobs -> bytes -> write.
+"""`digest build`, the orchestrator: load -> model -> page jobs -> bytes -> publish.
 
-`load_site` reads and validates all of `content/` (reporting every problem at
-once) into the frozen `Site`; `plan_pages` turns it into `PageJob`s (output
+`load.load_site` reads and validates all of `content/` (reporting every problem
+at once) into the frozen `Site`; `pages.plan` turns it into `PageJob`s (output
 path, template, plain context); `build_files` renders every job and reads the
-static files, in memory; `run_build` hands the result to `write.write_site`.
-The preview server and a later cache call the same pieces.
+static files, in memory; `run_build` hands the bytes to `publish.write.Publish`
+as they are rendered, or, with the cache, lets `incremental.build_cached` redo
+only what changed. Nothing else in digest imports this module but the CLI.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from generator.engine.parallel import Progress, errors_of, parse_many, parse_one, render_site
+from generator.engine.incremental import build_cached
+from generator.engine.load import parse_all, select
+from generator.engine.parallel import Progress, render_site
 from generator.engine.progress import Bar
-from generator.errors import BuildError, ContentError, DigestError, shown
+from generator.engine.sources import add_static, content_files, sources
+from generator.engine.totals import Totals, summary_line
+from generator.errors import shown
 from generator.pages.context import date_iso, make_views
-from generator.pages.plan import plan_article, plan_pages, plan_views
-from generator.pages.render import PageJob, make_env, make_markdown, theme_dir
-from generator.publish.write import Publish, WriteStats, output_lock
+from generator.pages.render import make_env
+from generator.publish.write import Publish, output_lock
 from generator.site import urls as u
-from generator.site.config import CONFIG_NAME, SiteConfig
-from generator.site.frontmatter import article_files
-from generator.site.model import Article, Site, make_site
+from generator.site.config import SiteConfig
+from generator.site.model import Article, Site
 
-__all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
-           "plan_article", "plan_pages", "plan_views", "run_build", "static_files"]
-
-
-@dataclass(frozen=True, slots=True)
-class LoadedSite:
-    site: Site
-    skipped: tuple[Article, ...] = ()  # dated in the future: left out
-    drafts: tuple[Article, ...] = ()  # `draft: true`, left out (none when building with drafts)
+__all__ = ["BuildResult", "build_files", "run_build", "totals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,152 +44,6 @@ class BuildResult:
     pages: int = 0  # HTML pages
     feeds: int = 0
     static: int = 0
-
-
-def content_files(config: SiteConfig) -> list[Path]:
-    """Every `.md` file under `content/`, sorted; dotfiles and dot-folders are ignored. A broken or looping
-    symbolic link is listed too, so that reading it reports it."""
-    root = config.content_dir
-    if not root.is_dir():
-        raise DigestError(f"{config.path.parent / 'content'}: not found (articles go in content/, "
-                          "e.g. written by `digest import`)")
-    return article_files(root)
-
-
-# Parsed articles kept between builds: file -> (its stat stamp, the article).
-ParseCache = dict[Path, tuple[tuple[int, int, int], Article]]
-
-
-def file_stamp(file: Path) -> tuple[int, int, int]:
-    st = file.stat()
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def load_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None = None,
-              cache: ParseCache | None = None) -> LoadedSite:
-    """Read and validate every article; raise one `BuildError` naming every problem in every file.
-
-    With a `cache` (the preview server keeps one), a file whose modification time,
-    size and inode are those of last time is not parsed again; the cache is
-    brought up to date in place. Callers that know a file changed evict it first:
-    a same-size rewrite within the file system's timestamp granularity keeps its stamp.
-    """
-    files = content_files(config)
-    if cache is not None:
-        for gone in cache.keys() - set(files):
-            del cache[gone]
-    articles, errors = parse_files(config, files, cache)
-    return select(config, articles, errors, drafts=drafts, now=now)
-
-
-def select(config: SiteConfig, articles: list[Article], errors: list[DigestError], *, drafts: bool = False,
-           now: datetime | None = None) -> LoadedSite:
-    """The site of the parsed `articles`: future articles and drafts left out; every problem raised at once."""
-    published, future, left_out = split(config, articles, errors, drafts=drafts, now=now)
-    return LoadedSite(make_site(config, published), future, left_out)
-
-
-def split(config: SiteConfig, articles: list[Article], errors: list[DigestError], *, drafts: bool = False,
-          now: datetime | None = None) -> tuple[list[Article], tuple[Article, ...], tuple[Article, ...]]:
-    """(published, dated in the future, drafts left out) of `articles`, or one `BuildError` with every problem."""
-    errors = [*errors, *_clashes(articles)]
-    if errors:
-        raise BuildError(errors)
-    now = when(config, now)
-    future = tuple(a for a in articles if a.date > now)
-    left_out = tuple(a for a in articles if a.draft and not drafts and a.date <= now)
-    published = [a for a in articles if a.date <= now and (drafts or not a.draft)]
-    return published, future, left_out
-
-
-def when(config: SiteConfig, now: datetime | None) -> datetime:
-    """The build's moment, aware, in the site's zone."""
-    return datetime.now(config.tz) if now is None else now if now.tzinfo else now.replace(tzinfo=config.tz)
-
-
-def parse_files(config: SiteConfig, files: list[Path],
-                cache: ParseCache | None = None) -> tuple[list[Article], list[DigestError]]:
-    """Parse `files` (reusing `cache` entries whose stamp matches); every problem is collected."""
-    md = make_markdown()
-    articles: list[Article] = []
-    errors: list[DigestError] = []
-    for file in files:
-        try:
-            stamp = file_stamp(file)
-        except OSError as exc:
-            shown = str(config.path.parent / file.relative_to(config.root))
-            errors.append(ContentError(shown, None, None, f"cannot be read ({exc.strerror})"))
-            continue
-        hit = cache.get(file) if cache is not None else None
-        if hit is not None and hit[0] == stamp:
-            articles.append(hit[1])
-            continue
-        _hash, article, problems = parse_one(config, file, None, md)
-        errors += errors_of(problems)
-        if article is not None:
-            articles.append(article)
-            if cache is not None:
-                cache[file] = (stamp, article)
-    return articles, errors
-
-
-def parse_all(config: SiteConfig, files: list[Path], *, jobs: int = 1,
-              progress: Progress | None = None) -> tuple[list[Article], list[DigestError]]:
-    """Parse `files` with `jobs` processes; every problem is collected."""
-    articles: list[Article] = []
-    errors: list[DigestError] = []
-    for _hash, article, problems in parse_many(config, [(f, None) for f in files], jobs=jobs, progress=progress):
-        errors += errors_of(problems)
-        if article is not None:
-            articles.append(article)
-    return articles, errors
-
-
-def _clashes(articles: list[Article]) -> list[ContentError]:
-    """Two articles with one URL, or one id: an error at one file naming the other (at the `slug:` that
-    made the clash, when only one of them sets one)."""
-    errors = []
-    by_key: dict[str, Article] = {}
-    by_id: dict[str, Article] = {}
-    for a in articles:
-        first = by_key.setdefault(a.key, a)
-        if first is not a:
-            # Point at the file whose `slug:` made the clash when only one of the two sets one.
-            here, other = (first, a) if "slug" in first.lines and "slug" not in a.lines else (a, first)
-            message = f"the URL /{a.key} is also that of {other.path} (give one of them another slug:)"
-            errors.append(ContentError(here.path, here.line_of("slug", "date"), "slug", message))
-        if a.id:
-            first = by_id.setdefault(a.id, a)
-            if first is not a:
-                errors.append(ContentError(a.path, a.line_of("id"), "id", f"{a.id!r} is also the id of {first.path} "
-                                           "(ids must be unique: feed readers tell articles apart by them)"))
-    return errors
-
-
-def static_files(config: SiteConfig) -> dict[str, Path]:
-    """Output path (`static/...`) -> source file: the default theme's, overridden by the site's own."""
-    files: dict[str, Path] = {}
-    for root in (theme_dir("static"), config.static_dir):
-        if root.is_dir():
-            for path in root.rglob("*"):
-                rel = path.relative_to(root)
-                if path.is_file() and not any(p.startswith(".") or p.endswith("~") for p in rel.parts):
-                    files[u.STATIC + rel.as_posix()] = path
-    return dict(sorted(files.items()))
-
-
-def add_static(config: SiteConfig, files: dict[str, bytes], *, generated: Iterable[str] = ()) -> int:
-    """Add the static files' bytes to `files` (never over a generated file, there or in `generated`); their number."""
-    static = static_files(config)
-    taken = set(generated)
-    for rel, source in static.items():
-        if rel in files or rel in taken:
-            raise DigestError(f"{source}: would overwrite the generated {rel} (rename it)")
-        try:
-            files[rel] = source.read_bytes()
-        except OSError as exc:
-            raise DigestError(f"{source}: cannot be read ({exc.strerror})") from None
-    return len(static)
 
 
 def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool = False,
@@ -229,14 +78,12 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
     summary line. Pages are written (beside the output, swapped in at the end) while later ones render.
 
     With `cache`, `.digest-cache/` in the site folder lets a build redo only what
-    changed since the last one (`generator.incremental`); without, everything is built.
+    changed since the last one (`generator.engine.incremental`); without, everything is built.
     """
     start = time.perf_counter()
     target = output if output is not None else config.output_path
     with output_lock(target, waiting=None if quiet else err), Bar(err, enabled=not quiet) as bar:
         if cache:
-            from generator.engine.incremental import build_cached
-
             summary, stats = build_cached(config, target, base_url=base_url, drafts=drafts, now=now, jobs=jobs,
                                           bar=bar)
         else:
@@ -251,43 +98,11 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
         for a in summary.skipped:
             print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)",
                   file=out)
-        print(_summary(summary, stats, shown(target), time.perf_counter() - start), file=out)
+        print(summary_line(summary, stats, shown(target), time.perf_counter() - start), file=out)
     return 0
-
-
-def sources(config: SiteConfig) -> tuple[Path, ...]:
-    """The site's own folders and files, which the output folder must stay clear of."""
-    return (config.content_dir, config.templates_dir, config.static_dir, config.root / CONFIG_NAME)
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """What the summary line reports of a build."""
-
-    articles: int
-    topics: int
-    tags: int
-    pages: int
-    feeds: int
-    drafts: int = 0
-    skipped: tuple[Article, ...] = ()
 
 
 def totals(result: BuildResult) -> Totals:
     site = result.site
     return Totals(len(site.articles), len(site.topics), len(site.tags), result.pages, result.feeds,
                   len(result.drafts), result.skipped)
-
-
-def _summary(t: Totals, stats: WriteStats, target: str, seconds: float) -> str:
-    left_out = "".join(f", {_count(n, what)} left out"
-                       for n, what in ((t.drafts, "draft"), (len(t.skipped), "future article")) if n)
-    return (f"built {_count(t.articles, 'article')}{left_out}, {_count(t.topics, 'topic')}, "
-            f"{_count(t.tags, 'tag')}: {_count(t.pages, 'page')} and {_count(t.feeds, 'feed')} "
-            f"in {target} ({_count(stats.written, 'file')} written, {stats.unchanged} unchanged, "
-            f"{stats.removed} removed) "
-            f"in {seconds:.2f} s")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -30,9 +30,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.observers.api import BaseObserver
 
+from generator.engine.changes import ChangeSet
 from generator.engine.rebuild import Outcome, Rebuilder
 from generator.errors import DigestError
-from generator.preview.watch import ChangeSet, Debouncer, watch
+from generator.preview.watch import Debouncer, watch
 
 EVENTS_PATH = "/__digest/events"
 SCRIPT_PATH = "/__digest/livereload.js"
