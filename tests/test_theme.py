@@ -17,13 +17,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import urls as u
-from generator.config import load_config
-from generator.context import HOME_LATEST, HOME_PER_TOPIC, home_context, home_shows, make_views
-from generator.language import make_language
-from generator.model import Article, make_site
-from generator.render import make_markdown
-from generator.strings import ENGLISH, TABLES
+from generator.pages.context import HOME_LATEST, HOME_PER_TOPIC, home_context, home_shows, make_views
+from generator.pages.render import make_markdown
+from generator.site import urls as u
+from generator.site.config import load_config
+from generator.site.language import make_language
+from generator.site.model import Article, make_site
+from generator.site.strings import ENGLISH, TABLES
 from tests.sitekit import write_article
 from tests.test_build_support import FIXTURE, build, built_fixture, copy_fixture, digest, read_page  # noqa: F401
 
@@ -314,7 +314,7 @@ def test_unsafe_picture_addresses_are_refused(tmp_path: Path, src: str) -> None:
 def test_the_body_split_is_the_whole_body(blocks: list[str]) -> None:
     """Differential: the body rendered in two halves (before and after its first paragraph) is the body
     rendered at once, and the split falls at the end of a top-level paragraph."""
-    from generator.parse import parse_article
+    from generator.site.parse import parse_article
 
     config = load_config(FIXTURE)
     md = make_markdown()

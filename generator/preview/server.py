@@ -30,10 +30,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.observers.api import BaseObserver
 
-from generator.build import language_note
+from generator.engine.changes import ChangeSet
+from generator.engine.rebuild import Outcome, Rebuilder
 from generator.errors import DigestError
-from generator.rebuild import Outcome, Rebuilder
-from generator.watch import ChangeSet, Debouncer, watch
+from generator.preview.watch import Debouncer, watch
+from generator.site.language import strings_note
 
 EVENTS_PATH = "/__digest/events"
 SCRIPT_PATH = "/__digest/livereload.js"
@@ -189,7 +190,7 @@ class Handler(BaseHTTPRequestHandler):
         if split.path == EVENTS_PATH:
             return self._events(parse_qs(split.query).get("path", ["/"])[0])
         if split.path == SCRIPT_PATH:
-            script = resources.files("generator").joinpath("livereload.js").read_bytes()
+            script = resources.files("generator.preview").joinpath("livereload.js").read_bytes()
             return self._send(200, content_type(SCRIPT_PATH), script, head)
         rel = resolve(split.path)
         files, error, _epoch = self.state.snapshot()
@@ -316,7 +317,7 @@ def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, draf
                     "anyone who can reach this machine can read it")
     preview.start()
     config = preview.state.rebuilder.config
-    note = language_note(config) if config is not None else None
+    note = strings_note(config.language, config.strings) if config is not None else None
     if note:
         preview.log(note)
     preview.log(f"serving {preview.root} at {preview.url} (Ctrl-C to stop)")

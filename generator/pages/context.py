@@ -14,10 +14,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import urls as u
-from generator.config import SiteConfig
-from generator.language import Language, make_language
-from generator.model import Article, Site, Tag, Topic
+from generator.site import urls as u
+from generator.site.config import SiteConfig
+from generator.site.language import Language, make_language
+from generator.site.model import Article, Site, Tag, Topic
 
 Context = dict[str, Any]
 HOME_LATEST = 5  # the lead story and the next four: above the fold
@@ -47,7 +47,7 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "description": config.description,
         "language": config.language,
         "dir": language.direction,
-        # The theme's words (`generator.strings`, with site.yaml's `strings:`): `site.t.latest` ...
+        # The theme's words (`generator.site.strings`, with site.yaml's `strings:`): `site.t.latest` ...
         "t": language.plain,
         # Arrows that point back (to newer pages) and on, the way the text runs.
         "arrows": {"back": "→" if rtl else "←", "on": "←" if rtl else "→"},

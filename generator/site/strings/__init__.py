@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from generator.strings import ar, en, fr
+from generator.site.strings import ar, en, fr
 
 Text = str | Mapping[str, str]  # a text, or plural category -> text
 TABLES: Mapping[str, Mapping[str, Text]] = {"en": en.STRINGS, "ar": ar.STRINGS, "fr": fr.STRINGS}

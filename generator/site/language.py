@@ -1,7 +1,7 @@
 """The site's language: dates, numbers and the theme's words, through Babel (CLDR data).
 
 `make_language(tag, overrides)` resolves every theme string once: `site.yaml`
-`strings:` first, then the language's table (`generator.strings`), then
+`strings:` first, then the language's table (`generator.site.strings`), then
 English, recording which keys fell back to English (`Language.missing`, reported
 once per build). Counting strings pick their text by the language's CLDR plural
 rules. `date`, `day`, `month` and `number` format in the language: the one
@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal
 
-from generator.strings import ENGLISH, TABLES, Text
+from generator.site.strings import ENGLISH, TABLES, Text
 
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
@@ -67,7 +67,7 @@ def check_string(key: str, value: Any, locale: Locale | None) -> list[tuple[str,
     """What is wrong with `strings: {key: value}` of `site.yaml`: (key path, message) pairs, none when it is good."""
     if key not in ENGLISH:
         close = difflib.get_close_matches(key, list(ENGLISH), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else "the keys are those of generator/strings/en.py"
+        hint = f"did you mean {close[0]!r}?" if close else "the keys are those of generator/site/strings/en.py"
         return [(key, f"unknown string ({hint})")]
     counting = isinstance(ENGLISH[key], Mapping)
     if counting and isinstance(value, Mapping):
@@ -168,8 +168,10 @@ def make_language(tag: str, overrides: Mapping[str, Any] | None = None) -> Langu
     return Language(tag, locale, strings, tuple(missing), plain)
 
 
-def missing_note(language: Language) -> str | None:
-    """The one line a build prints when some theme strings fall back to English, else None."""
+def strings_note(tag: str, overrides: Mapping[str, Any]) -> str | None:
+    """The one line a build (or the preview, when it starts) prints when some theme strings of the site's
+    language fall back to English, else None."""
+    language = make_language(tag, overrides)
     if not language.missing:
         return None
     n = len(language.missing)
