@@ -291,6 +291,9 @@ class Preview:
         outcome = self.state.rebuild()
         config = self.state.rebuilder.config
         output = config.output_path if config is not None else None
+        note = strings_note(config.language, config.strings) if config is not None else None
+        if note:  # before the server answers: theme strings the site's language shows in English
+            self.log(note)
         self.debouncer.start()
         self._observer = watch(self.root, self.debouncer, output)
         self._thread = threading.Thread(target=self.server.serve_forever, name="digest-http", daemon=True)
@@ -316,10 +319,6 @@ def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, draf
         preview.log(f"warning: the preview is exposed to the network on {host}; "
                     "anyone who can reach this machine can read it")
     preview.start()
-    config = preview.state.rebuilder.config
-    note = strings_note(config.language, config.strings) if config is not None else None
-    if note:
-        preview.log(note)
     preview.log(f"serving {preview.root} at {preview.url} (Ctrl-C to stop)")
     if open_browser:
         webbrowser.open(preview.url)
