@@ -306,7 +306,8 @@ class Preview:
             self._observer.stop()
             self._observer.join(timeout=5)
         self.debouncer.stop()
-        self.server.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever, which only that thread runs
+            self.server.shutdown()
         self.server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -315,15 +316,15 @@ class Preview:
 def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, drafts: bool,
               out: TextIO = sys.stdout) -> int:
     preview = Preview(site_root, host=host, port=port, drafts=drafts, out=out)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        preview.log(f"warning: the preview is exposed to the network on {host}; "
-                    "anyone who can reach this machine can read it")
-    preview.start()
-    preview.log(f"serving {preview.root} at {preview.url} (Ctrl-C to stop)")
-    if open_browser:
-        webbrowser.open(preview.url)
     stop = threading.Event()
-    try:
+    try:  # from here on, Ctrl-C stops cleanly, even while the preview is starting
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            preview.log(f"warning: the preview is exposed to the network on {host}; "
+                        "anyone who can reach this machine can read it")
+        preview.start()
+        preview.log(f"serving {preview.root} at {preview.url} (Ctrl-C to stop)")
+        if open_browser:
+            webbrowser.open(preview.url)
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:
