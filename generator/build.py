@@ -22,12 +22,13 @@ from generator.config import CONFIG_NAME, SiteConfig
 from generator.context import date_iso, make_views
 from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.frontmatter import article_files
+from generator.lock import output_lock
 from generator.model import Article, Site, make_site
 from generator.parallel import Progress, errors_of, parse_many, parse_one, render_site
 from generator.plan import plan_article, plan_pages, plan_views
 from generator.progress import Bar
 from generator.render import PageJob, make_env, make_markdown, theme_dir
-from generator.write import Publish, WriteStats, output_lock
+from generator.write import Publish, WriteStats
 
 __all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
            "plan_article", "plan_pages", "plan_views", "run_build", "static_files"]
