@@ -32,7 +32,8 @@ GONE_WITHIN = 2.0  # seconds after the kill by which no process of the killed co
 # before or after the output folder is swapped.
 _KILL_AT = """
 import os, signal, sys
-from generator import parallel, write
+from generator.engine import parallel
+from generator.publish import write
 point = sys.argv[1]
 def die():
     os.kill(os.getpid(), signal.SIGKILL)
@@ -217,7 +218,7 @@ def test_a_build_waits_only_for_a_living_build_and_names_it(
 _HOLD_LOCK = """
 import os, sys, time
 from pathlib import Path
-from generator.lock import output_lock
+from generator.publish.lock import output_lock
 lock = output_lock(Path(sys.argv[1])).__enter__()
 if os.fork() == 0:
     time.sleep(60)
@@ -236,7 +237,7 @@ def test_the_lock_is_not_held_by_a_forked_child(tmp_path: Path) -> None:
     holder.wait()
     try:
         assert _alive_in_session(holder.pid), "the forked child should still run (it is not digest's worker)"
-        from generator.lock import output_lock
+        from generator.publish.lock import output_lock
         started = time.monotonic()
         with output_lock(tmp_path / "public"):
             assert time.monotonic() - started < 1.0
