@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,6 +103,18 @@ def _page_types(out: Path) -> dict[str, str]:
     return {"home": "", "article": longest, "topic": topic, "tag": tag, "archive": "archive/"}
 
 
+def _screenshot(page: Any, target: Path, *, full: bool = False) -> None:
+    """A screenshot, tried twice: a loaded machine's headless Chromium now and then answers
+    'Unable to capture screenshot' for a page it has rendered."""
+    from playwright.sync_api import Error
+
+    try:
+        page.screenshot(path=str(target), full_page=full)
+    except Error:
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(target), full_page=full)
+
+
 FIRST_PARAGRAPH = "(() => { const p = document.querySelector('.story .body p'); " \
                   "return p ? p.getBoundingClientRect().top + 24 : null })()"
 
@@ -173,7 +186,7 @@ def test_screenshots_of_each_page_type_at_two_widths(served: tuple[str, dict[str
                     page.goto(f"{url}{name}/{path}")
                     for full in (False, True):
                         target = folder / f"{name}-{kind}-{label}{'-full' if full else ''}.png"
-                        page.screenshot(path=str(target), full_page=full)
+                        _screenshot(page, target, full=full)
                         taken.append(target)
             page.close()
     for target in taken:
@@ -209,7 +222,7 @@ def test_an_arabic_article_reads_right_to_left(served: tuple[str, dict[str, Path
         assert layout["firstNavRight"] > layout["secondNavRight"]  # the first item is the rightmost
         assert layout["rule"] == ["4px", "0px"]  # the highlights' rule is on the right, where lines begin
         assert layout["brandRight"] > layout["width"] - 40  # the masthead starts on the right
-        page.screenshot(path=str(artifacts() / "ar-article-390-rtl.png"))
+        _screenshot(page, artifacts() / "ar-article-390-rtl.png")
 
 
 def test_arabic_and_french_pages_are_accessible(served: tuple[str, dict[str, Path]]) -> None:
