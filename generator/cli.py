@@ -30,6 +30,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         force=args.force,
         explain=args.explain,
+        strict=args.strict,
         out=sys.stdout,
         stdin=sys.stdin.buffer,
     )
@@ -94,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite files that were edited by hand")
     p.add_argument("--explain", action="store_true",
                    help="show each article's topic scores, matched terms and tag sources")
+    p.add_argument("--strict", action="store_true",
+                   help="treat the self-check's warnings as errors: such an article is not written")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser(

@@ -1,7 +1,9 @@
 """Recognisers for single lines of a dump, shared by `segment` and `clean`.
 
 They answer one question each about one stripped line: is it page chrome, is it
-a photo caption (and with which credit), is it a bullet, does it end a sentence.
+a photo caption (and with which credit), a bullet, a `READ MORE` link, a scraper
+placeholder, a box label, an `Updated ...` stamp; does it open with a dateline,
+does it end a sentence.
 """
 
 from __future__ import annotations
@@ -25,6 +27,18 @@ _UPDATE_PREFIX_RE = re.compile(r"Update\s+(?=\S)")
 _BULLET_RE = re.compile(r"[•●▪◦‣]\s*(?P<text>.*)")
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _SENTENCE_END_RE = re.compile(r"[.!?…:]['\"”’»)\]]*$")
+_PLACEHOLDER_RE = re.compile(r"This section contains relevant reference points, placed in \((?P<field>[^()]+) field\)")
+_READ_MORE_RE = re.compile(r"READ MORE\s*:\s*(?P<text>.+)", re.IGNORECASE)
+_LABEL_RE = re.compile(r"[A-Z][A-Z ]{3,29}")
+_LABEL_MAX_WORDS = 3
+_STAMP_START_RE = re.compile(r"Updated:?\s+\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}\b")
+_CITY = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
+DATELINE_RE = re.compile(
+    rf"(?P<city>{_CITY}(?:\s{_CITY}){{0,3}})"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+    r"(?:\s*\((?P<source>[A-Z][A-Za-z.&/ -]{0,30})\))?"
+    r"\s*(?P<sep>:|[-–—])(?:\s+(?P<rest>.*))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +83,41 @@ def bullet_text(text: str) -> str | None:
     """The text of a bullet line (`  • ...`), or None when `text` is not one."""
     match = _BULLET_RE.fullmatch(text.strip())
     return match["text"].strip() if match else None
+
+
+def placeholder_field(text: str) -> str | None:
+    """`Opinion` for the scraper's `This section contains ... placed in (Opinion field)`, else None."""
+    match = _PLACEHOLDER_RE.fullmatch(text.strip())
+    return match["field"].strip() if match else None
+
+
+def read_more_text(text: str) -> str | None:
+    """The linked headline of a `READ MORE: ...` line, else None."""
+    match = _READ_MORE_RE.fullmatch(text.strip())
+    return match["text"].strip() if match else None
+
+
+def is_label(text: str) -> bool:
+    """A box label: a short line in capitals (`FASTFACT`, `KEY FACTS`)."""
+    stripped = text.strip()
+    return _LABEL_RE.fullmatch(stripped) is not None and len(stripped.split()) <= _LABEL_MAX_WORDS
+
+
+def is_stamp(text: str) -> bool:
+    """Whether `text` is (or starts like) an `Updated 15 November 2024` line."""
+    return _STAMP_START_RE.match(text.strip()) is not None
+
+
+def dateline(text: str) -> re.Match[str] | None:
+    """The dateline opening `text` (`BEIRUT:`, `JERUSALEM, Nov 14 :`, `BAGHDAD, May 7 (Reuters) -`), or None."""
+    match = DATELINE_RE.match(text)
+    if match is None or match["city"].upper() != match["city"]:
+        return None
+    if match["sep"] != ":" and not (match["date"] or match["source"]):
+        return None
+    if match["rest"] is None and match.end() != len(text):
+        return None
+    return match
 
 
 def ends_sentence(text: str) -> bool:
