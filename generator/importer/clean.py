@@ -34,6 +34,7 @@ from typing import TypeVar
 
 from generator.errors import ContentError
 from generator.importer.lines import (
+    broken_sentence,
     bullet_text,
     dateline,
     ends_sentence,
@@ -52,7 +53,6 @@ from generator.importer.segment import RawArticle
 T = TypeVar("T")
 
 _BOX_TITLE_MAX_WORDS = 12
-_JOIN_MIN_WORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +142,8 @@ def _gallery_image(text: str) -> Image:
 
 def _caption(text: str, after: str | None) -> Image | None:
     split = split_credit(text)
+    if split is not None and after is not None and after[0].islower() and not ends_sentence(split[0]):
+        return None  # the sentence goes on in the next line: a bracket in the text, not a credit
     if split is not None:
         return Image(without_update_prefix(split[0]), split[1])
     if has_update_prefix(text) and after is not None and is_counter(after):
@@ -162,8 +164,8 @@ def _box(units: Sequence[str], i: int) -> tuple[Factbox, int] | None:
     if not is_label(units[i]):
         return None
     rest = units[i + 1 : i + 3]
-    if not rest or not _is_plain(rest[0]):
-        return None
+    if not rest or not _is_plain(rest[0]) or rest[0][0].islower():
+        return None  # a box's title or text starts like a sentence; "A US" / "embassy said ..." is broken text
     is_title = len(rest) == 2 and _is_plain(rest[1]) and not ends_sentence(rest[0]) and (
         len(rest[0].split()) <= _BOX_TITLE_MAX_WORDS)
     if is_title:
@@ -182,14 +184,8 @@ def _join(texts: Iterable[Paragraph]) -> list[Paragraph]:
 
 
 def _broken(before: str, after: str) -> bool:
-    """Whether the scraper broke one sentence into `before` and `after`."""
-    if ends_sentence(before):
-        return False
-    last = before.split()[-1]
-    return (
-        after[0].islower() or before[-1] in ",-–—"
-        or (len(before.split()) >= _JOIN_MIN_WORDS and last[0].islower())
-    )
+    """Whether the scraper broke one sentence into `before` and `after` (see `lines.broken_sentence`)."""
+    return broken_sentence(before, after)
 
 
 def _dateline(text: str) -> tuple[str, str | None, str | None]:

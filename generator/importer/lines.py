@@ -31,7 +31,7 @@ _PLACEHOLDER_RE = re.compile(r"This section contains relevant reference points, 
 _READ_MORE_RE = re.compile(r"READ MORE\s*:\s*(?P<text>.+)", re.IGNORECASE)
 _LABEL_RE = re.compile(r"[A-Z][A-Z ]{3,29}")
 _LABEL_MAX_WORDS = 3
-_STAMP_START_RE = re.compile(r"Updated:?\s+\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}\b")
+_STAMP_START_RE = re.compile(r"Updated:?\s+(?:\d{1,2}\s+[A-Za-z]{3,9}\.?|[A-Za-z]{3,9}\.?\s+\d{1,2}),?\s+\d{4}\b")
 _CITY = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
 DATELINE_RE = re.compile(
     rf"(?P<city>{_CITY}(?:\s{_CITY}){{0,3}})"
@@ -74,8 +74,8 @@ def split_credit(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     caption, credit = match["caption"], " ".join(match["credit"].split())
-    if len(credit.split()) > _CREDIT_MAX_WORDS or len(caption.split()) < 2:
-        return None
+    if len(credit.split()) > _CREDIT_MAX_WORDS or len(caption.split()) < 2 or caption[-1] in "“‘\"'([{":
+        return None  # `said that “(Israeli) occupation ...` is a sentence, not a credit
     return caption, credit
 
 
@@ -118,6 +118,34 @@ def dateline(text: str) -> re.Match[str] | None:
     if match["rest"] is None and match.end() != len(text):
         return None
     return match
+
+
+# Words a sentence goes on after: a line ending in one was cut in the middle of a sentence.
+_GOES_ON = frozenset("""a an the of to in on at for with by from into onto over under after before about between
+against and or but nor as than that which who whom whose where when while if because its his her their our
+your my this these those is was were are be been being has have had will would can could should may might must
+not also said says told""".split())
+_JOIN_MIN_WORDS = 8  # a line this long, ending in a lower-case word, is half a sentence
+_JOIN_ANY_WORDS = 12  # a line this long that does not end a sentence is half a sentence
+
+
+def broken_sentence(before: str, after: str) -> bool:
+    """Whether a scraper broke one sentence into the lines `before` and `after` (to be joined again).
+
+    `before` must not end a sentence, and: `after` goes on in lower case; or `before` ends with
+    a comma, a dash or a word a sentence goes on after ("of", "the", "and", "said"); or it is at
+    least eight words long and ends with a lower-case word; or it is at least twelve words long.
+    Short lines without a full stop (subheadings such as "What comes next") stay as they are.
+    """
+    before, after = before.strip(), after.strip()
+    if not before or not after or ends_sentence(before):
+        return False
+    words = before.split()
+    last = words[-1]
+    return (
+        after[0].islower() or before[-1] in ",-–—" or last.casefold() in _GOES_ON
+        or (len(words) >= _JOIN_MIN_WORDS and last[0].islower()) or len(words) >= _JOIN_ANY_WORDS
+    )
 
 
 def ends_sentence(text: str) -> bool:

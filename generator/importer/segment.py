@@ -43,6 +43,7 @@ from datetime import UTC, date, datetime, tzinfo
 from generator.errors import BuildError, ContentError
 from generator.importer.lines import (
     Line,
+    broken_sentence,
     bullet_text,
     dateline,
     ends_sentence,
@@ -65,10 +66,12 @@ _MONTHS = {name: number for number, names in enumerate((
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec"),
 ), start=1) for name in names}
-_STAMP_RE = re.compile(
-    r"Updated:?\s+(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})"
-    r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
-    r"(?:\s+(?P<zone>GMT|UTC))?)?"
+_TIME = (r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
+         r"(?:\s+(?P<zone>GMT|UTC))?)?")
+# `Updated 15 November 2024 10:32`, and the American order `Updated November 15, 2024 3:15 pm`.
+_STAMP_RES = (
+    re.compile(r"Updated:?\s+(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})" + _TIME),
+    re.compile(r"Updated:?\s+(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})" + _TIME),
 )
 # A headline is at most this long; past _HEADLINE_LONG words it is less likely than a shorter line.
 _HEADLINE_MAX_WORDS = 40
@@ -117,7 +120,7 @@ def split_lines(text: str) -> list[Line]:
 
 def parse_stamp(text: str, tz: tzinfo, where: str, line: int) -> date | datetime | None:
     """The date (and time) of an `Updated ...` line, None for any other line."""
-    match = _STAMP_RE.fullmatch(text.strip())
+    match = next((m for m in (r.fullmatch(text.strip()) for r in _STAMP_RES) if m is not None), None)
     if match is None or match["month"].casefold() not in _MONTHS:
         return None
     try:
@@ -186,7 +189,7 @@ def _header(
 ) -> _Header:
     """Read the block around the stamp `lines[stamp]`, then decide where its headline is."""
     top, slides = _climb(lines, stamp, floor, header=True)
-    above = _nonblank_above(lines, top, floor)
+    above, captions = _above(lines, top, floor)
     below, gallery_below = _first_content(lines, stamp + 1)
     again, between = _repeat(lines, below) if below is not None else (None, [])
     if below is not None and again is not None:  # below, twice (and maybe above too)
@@ -194,16 +197,16 @@ def _header(
         slides += gallery_below + between
         if above is not None and norm(lines[above].text) == norm(lines[below].text):
             top, more = _climb(lines, above, floor, header=False)
-            slides += more
+            slides += more + captions
     elif above is not None and below is not None and norm(lines[above].text) == norm(lines[below].text):
         headline, body_start = above, below + 1  # both sides
         top, more = _climb(lines, above, floor, header=False)
-        slides += gallery_below + more
+        slides += gallery_below + more + captions
     else:
         headline, body_start = _one_side(lines, above, below)
         if headline is not None and headline == above:
             top, more = _climb(lines, above, floor, header=False)
-            slides += more
+            slides += more + captions
         slides += gallery_below
         if headline is None:
             problem = problem or (f"{lines[stamp].text.strip()!r} has no headline "
@@ -228,8 +231,13 @@ def _is_slide(lines: list[Line], k: int, adjacent: bool) -> bool:
 
 
 def _climb(lines: list[Line], index: int, floor: int, *, header: bool) -> tuple[int, list[int]]:
-    """Walk up from `index` over gallery slides (and, for the stamp, `Short Url`): (top index, slide indices)."""
+    """Walk up from `index` over gallery slides (and, for the stamp, `Short Url`): (top index, slide indices).
+
+    A caption set apart by blank lines is a slide only when a slide of the same gallery (`Update ...`, a
+    counter) is found above it; otherwise it may end the previous article, and the walk stops below it.
+    """
     top, slides, adjacent = index, [], True
+    held: list[int] = []  # captions set apart by blank lines, not yet known to be slides
     for k in range(index - 1, floor - 1, -1):
         text = lines[k].text.strip()
         if not text:
@@ -239,14 +247,35 @@ def _climb(lines: list[Line], index: int, floor: int, *, header: bool) -> tuple[
             top, adjacent = k, True
             continue
         if not _is_slide(lines, k, adjacent):
-            break
+            if split_credit(text) is None:
+                break
+            held.append(k)
+            continue
+        if held and not (is_counter(text) or has_update_prefix(text)):
+            held.append(k)  # still not known
+            adjacent = True
+            continue
         top, adjacent = k, True
-        slides.append(k)
+        slides += [*held, k]
+        held = []
     return top, slides
 
 
-def _nonblank_above(lines: list[Line], index: int, floor: int) -> int | None:
-    return next((k for k in range(index - 1, floor - 1, -1) if lines[k].text.strip()), None)
+def _above(lines: list[Line], top: int, floor: int) -> tuple[int | None, list[int]]:
+    """The candidate line above the block, past captions set apart by blank lines, and those captions.
+
+    They belong to the new article when its headline is above them (its gallery, written with
+    blank lines between), else to the end of the previous article.
+    """
+    captions = []
+    for k in range(top - 1, floor - 1, -1):
+        text = lines[k].text.strip()
+        if not text:
+            continue
+        if split_credit(text) is None and not _is_slide(lines, k, adjacent=False):
+            return k, captions
+        captions.append(k)
+    return None, captions
 
 
 def _first_content(lines: list[Line], index: int) -> tuple[int | None, list[int]]:
@@ -290,6 +319,8 @@ def _one_side(lines: list[Line], above: int | None, below: int | None) -> tuple[
                 down += 3  # highlights and datelines come right under a headline
             elif text[0].islower():
                 down -= 3  # the line goes on: half a sentence
+            if not broken_sentence(lines[below].text, text):
+                down += 1  # a line that is not half a sentence, above the text: rather a headline than text
     if up is None and down is None:
         return None, below
     if down is None or (up is not None and up >= down):
