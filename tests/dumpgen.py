@@ -130,12 +130,13 @@ class Shape:
     scatter: bool = False  # captions, boxes and links between any paragraphs (else after the text)
     header_gaps: bool = False  # blank lines between the header's lines (gallery included)
     american_date: bool = False  # `Updated November 15, 2024`
+    loose_breaks: bool = False  # sentences broken at any word, not only where the importer can tell
 
 
 PLAIN = Shape()
 
 
-def draw_shape(rng: random.Random, article: Expected) -> Shape:
+def draw_shape(rng: random.Random, article: Expected, *, loose_breaks: bool = False) -> Shape:
     header = rng.choice(HEADERS)
     return Shape(
         header=header,
@@ -155,6 +156,7 @@ def draw_shape(rng: random.Random, article: Expected) -> Shape:
         scatter=rng.random() < 0.8,
         header_gaps=rng.random() < 0.25,
         american_date=rng.random() < 0.1,
+        loose_breaks=loose_breaks,
     )
 
 
@@ -260,16 +262,17 @@ def _text_blocks(article: Expected, shape: Shape, rng: random.Random) -> list[st
     if article.dateline:
         line = _dateline(article, shape)
         paragraphs[0] = f"{line}\n{paragraphs[0]}" if shape.dateline_alone else f"{line} {paragraphs[0]}"
-    breakable = [i for i, p in enumerate(paragraphs) if _break_points(p)]
+    breakable = [i for i, p in enumerate(paragraphs) if _break_points(p, loose=shape.loose_breaks)]
     for i in rng.sample(breakable, min(shape.broken, len(breakable))):
         words = paragraphs[i].split(" ")
-        j = rng.choice(_break_points(paragraphs[i]))
+        j = rng.choice(_break_points(paragraphs[i], loose=shape.loose_breaks))
         paragraphs[i] = " ".join(words[:j]) + rng.choice(("\n\n", "\n", "\n\n\n")) + " ".join(words[j:])
     return paragraphs
 
 
-def _break_points(paragraph: str) -> list[int]:
-    """Word indices where the scraper's break is one the importer joins again (see clean._broken)."""
+def _break_points(paragraph: str, *, loose: bool = False) -> list[int]:
+    """Word indices where the scraper may break a sentence: inside a sentence, and (unless `loose`) where
+    the break is one a reader can tell from a subheading (see `lines.broken_sentence`)."""
     if "\n" in paragraph:
         return []
     words = paragraph.split(" ")
@@ -279,7 +282,7 @@ def _break_points(paragraph: str) -> list[int]:
         if not before or not after or ends_sentence(before):
             continue
         last = words[j - 1]
-        if after[0].islower() or before[-1] in ",-–—" or (j >= 8 and last[:1].islower()):
+        if loose or after[0].islower() or before[-1] in ",-–—" or (j >= 8 and last[:1].islower()):
             points.append(j)
     return points
 

@@ -142,13 +142,20 @@ def _gallery_image(text: str) -> Image:
 
 def _caption(text: str, after: str | None) -> Image | None:
     split = split_credit(text)
-    if split is not None and after is not None and after[0].islower() and not ends_sentence(split[0]):
+    if split is not None and after is not None and not ends_sentence(split[0]) and (
+            after[0].islower() or _opens_dateline(text, after)):
         return None  # the sentence goes on in the next line: a bracket in the text, not a credit
     if split is not None:
         return Image(without_update_prefix(split[0]), split[1])
     if has_update_prefix(text) and after is not None and is_counter(after):
         return Image(without_update_prefix(text))
     return None
+
+
+def _opens_dateline(text: str, after: str) -> bool:
+    """Whether `text` is the start of a dateline that `after` completes (`BAGHDAD, May 7 (Reuters)` / `- ...`)."""
+    match = dateline(f"{text} {after}")
+    return match is not None and match.start("rest") > len(text)
 
 
 def _is_plain(text: str) -> bool:

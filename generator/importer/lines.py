@@ -127,6 +127,7 @@ your my this these those is was were are be been being has have had will would c
 not also said says told""".split())
 _JOIN_MIN_WORDS = 8  # a line this long, ending in a lower-case word, is half a sentence
 _JOIN_ANY_WORDS = 12  # a line this long that does not end a sentence is half a sentence
+_INSIDE_SENTENCE_RE = re.compile(r"[,;“”\"]|[.!?]\s+\S")
 
 
 def broken_sentence(before: str, after: str) -> bool:
@@ -134,7 +135,8 @@ def broken_sentence(before: str, after: str) -> bool:
 
     `before` must not end a sentence, and: `after` goes on in lower case; or `before` ends with
     a comma, a dash or a word a sentence goes on after ("of", "the", "and", "said"); or it is at
-    least eight words long and ends with a lower-case word; or it is at least twelve words long.
+    least eight words long and ends with a lower-case word; or it is at least twelve words long;
+    or it holds a comma, a quote or a full stop; or the two make a dateline that neither is alone.
     Short lines without a full stop (subheadings such as "What comes next") stay as they are.
     """
     before, after = before.strip(), after.strip()
@@ -142,10 +144,13 @@ def broken_sentence(before: str, after: str) -> bool:
         return False
     words = before.split()
     last = words[-1]
-    return (
-        after[0].islower() or before[-1] in ",-–—" or last.casefold() in _GOES_ON
-        or (len(words) >= _JOIN_MIN_WORDS and last[0].islower()) or len(words) >= _JOIN_ANY_WORDS
-    )
+    if (after[0].islower() or before[-1] in ",-–—" or last.casefold() in _GOES_ON
+            or (len(words) >= _JOIN_MIN_WORDS and last[0].islower()) or len(words) >= _JOIN_ANY_WORDS):
+        return True
+    if _INSIDE_SENTENCE_RE.search(before):
+        return True  # a comma, a quote or a full stop inside: text, not a subheading
+    opening = dateline(f"{before} {after}")  # `GAZA CITY, Feb` / `9 (AFP) - Rescuers ...`
+    return opening is not None and dateline(before) is None and opening.start("rest") > len(before)
 
 
 def ends_sentence(text: str) -> bool:

@@ -43,7 +43,6 @@ from datetime import UTC, date, datetime, tzinfo
 from generator.errors import BuildError, ContentError
 from generator.importer.lines import (
     Line,
-    broken_sentence,
     bullet_text,
     dateline,
     ends_sentence,
@@ -319,8 +318,6 @@ def _one_side(lines: list[Line], above: int | None, below: int | None) -> tuple[
                 down += 3  # highlights and datelines come right under a headline
             elif text[0].islower():
                 down -= 3  # the line goes on: half a sentence
-            if not broken_sentence(lines[below].text, text):
-                down += 1  # a line that is not half a sentence, above the text: rather a headline than text
     if up is None and down is None:
         return None, below
     if down is None or (up is not None and up >= down):
