@@ -391,11 +391,12 @@ def imported(text: str, config: SiteConfig, classifier: Classifier) -> tuple[lis
         problems += [f"warning: {w}" for w in check(article, "dump")]
         verdict = classifier.classify(article)
         written = split(render(article, article_id(article), verdict.topic, verdict.tag_slugs), "x.md")
-        found.append(_fields(written.meta, written.body))
+        found.append(fields_of(written.meta, written.body))
     return found, problems
 
 
-def _fields(meta: Any, body: str) -> dict[str, Any]:
+def fields_of(meta: Any, body: str) -> dict[str, Any]:
+    """An imported file's fields, shaped as `Expected.fields()` plus `topic` and `tags`."""
     published = meta["date"]
     return {
         "title": meta["title"],

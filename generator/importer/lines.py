@@ -157,6 +157,15 @@ def ends_sentence(text: str) -> bool:
     return _SENTENCE_END_RE.search(text.rstrip()) is not None
 
 
+def same_words(a: str, b: str) -> bool:
+    """Whether two lines have the same words, case, quotes, dashes and spacing aside (a headline and its repeat)."""
+    return _words(a) == _words(b) and bool(_words(a))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
 def norm(text: str) -> str:
     """`text` with runs of white space made one space and case folded: for comparing repeats."""
     return " ".join(text.split()).casefold()

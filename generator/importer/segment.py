@@ -51,9 +51,9 @@ from generator.importer.lines import (
     is_counter,
     is_label,
     is_stamp,
-    norm,
     placeholder_field,
     read_more_text,
+    same_words,
     split_credit,
 )
 
@@ -75,6 +75,8 @@ _STAMP_RES = (
 # A headline is at most this long; past _HEADLINE_LONG words it is less likely than a shorter line.
 _HEADLINE_MAX_WORDS = 40
 _HEADLINE_LONG = 20
+# A line must look more like a headline than a plain sentence does (a full stop: -3) to be taken as one.
+_MIN_ODDS = -3
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +196,10 @@ def _header(
     if below is not None and again is not None:  # below, twice (and maybe above too)
         headline, body_start = below, again + 1
         slides += gallery_below + between
-        if above is not None and norm(lines[above].text) == norm(lines[below].text):
+        if above is not None and same_words(lines[above].text, lines[below].text):
             top, more = _climb(lines, above, floor, header=False)
             slides += more + captions
-    elif above is not None and below is not None and norm(lines[above].text) == norm(lines[below].text):
+    elif above is not None and below is not None and same_words(lines[above].text, lines[below].text):
         headline, body_start = above, below + 1  # both sides
         top, more = _climb(lines, above, floor, header=False)
         slides += gallery_below + more + captions
@@ -293,12 +295,12 @@ def _first_content(lines: list[Line], index: int) -> tuple[int | None, list[int]
 
 def _repeat(lines: list[Line], first: int) -> tuple[int | None, list[int]]:
     """The index of `lines[first]` given again right below it (past blank lines and slides), and those slides."""
-    key, slides = norm(lines[first].text), []
+    slides = []
     for k in range(first + 1, len(lines)):
         text = lines[k].text.strip()
         if not text or is_counter(text):
             continue
-        if norm(text) == key:
+        if same_words(text, lines[first].text):
             return k, slides
         if not _is_slide(lines, k, adjacent=True):
             return None, []
@@ -318,6 +320,8 @@ def _one_side(lines: list[Line], above: int | None, below: int | None) -> tuple[
                 down += 3  # highlights and datelines come right under a headline
             elif text[0].islower():
                 down -= 3  # the line goes on: half a sentence
+    up = up if up is not None and up > _MIN_ODDS else None
+    down = down if down is not None and down > _MIN_ODDS else None
     if up is None and down is None:
         return None, below
     if down is None or (up is not None and up >= down):
