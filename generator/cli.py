@@ -36,6 +36,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_tags_suggest(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    from generator.importer.suggest import run_suggest
+
+    content_dir = Path(args.content_dir) if args.content_dir else config.content_dir
+    return run_suggest(config, content_dir, min_articles=args.min_articles, out=sys.stdout, err=sys.stderr)
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     config = load_config(args.site)
     from generator.build import run_build
@@ -98,6 +106,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="treat the self-check's warnings as errors: such an article is not written")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("tags", help="work with the tag vocabulary of site.yaml",
+                       description="Commands about the tag vocabulary of site.yaml.")
+    tags = p.add_subparsers(dest="tags_command", required=True, metavar="COMMAND")
+    p = tags.add_parser(
+        "suggest",
+        help="list recurring names in content/ that no tag knows, ready to paste into site.yaml",
+        description="List the names (people, organisations, places) that recur across content/ and match no "
+        "tag's name or aliases, each with its number of articles and an example file, as lines to paste "
+        "under tags: in site.yaml. Nothing is written.",
+    )
+    _site_option(p)
+    p.add_argument("--content-dir", metavar="DIR", help="the articles to read (default: <site>/content)")
+    p.add_argument("--min-articles", type=int, default=2, metavar="N",
+                   help="list names found in at least N articles (default: 2)")
+    p.set_defaults(func=_cmd_tags_suggest)
 
     p = sub.add_parser(
         "build",
