@@ -45,7 +45,8 @@ FIELDS = ("title", "date", "dateline", "source", "highlights", "images", "factbo
           "topic", "tags")
 
 HEADERS = ("above", "both", "after", "after-twice")
-GALLERY_PLACES = {"above": ("above-headline", "below-headline"), "both": ("above-headline", "below-headline"),
+GALLERY_PLACES = {"above": ("above-headline", "below-headline", "below-follow"),
+                  "both": ("above-headline", "below-headline", "below-follow"),
                   "after": ("above-stamp", "below-follow", "below-headline"),
                   "after-twice": ("above-stamp", "below-follow", "between", "below-headline")}
 GALLERY_STYLES = ("slides", "slides+plain", "plain")
@@ -186,9 +187,9 @@ def page(article: Expected, shape: Shape, rng: random.Random) -> str:
     if shape.follow:
         head += [*gap, "Follow"]
     head.append("")
+    if gallery and shape.gallery_place == "below-follow":
+        head += [*gallery, ""]
     if shape.header.startswith("after"):
-        if gallery and shape.gallery_place == "below-follow":
-            head += [*gallery, ""]
         head += [title, ""]
         if shape.header == "after-twice":
             if gallery and shape.gallery_place == "between":
@@ -288,22 +289,24 @@ def _break_points(paragraph: str, *, loose: bool = False) -> list[int]:
 
 
 def _place(blocks: list[str], extras: tuple[list[str], ...], rng: random.Random | None, shape: Shape) -> str:
-    """Paragraphs with the extras between them (each kind in its order), or all extras after the text."""
+    """Paragraphs with the extras anywhere among them, before the first included (each kind in its
+    order), or all extras after the text."""
     gap = "\n" if shape.single_breaks else "\n\n"
-    slots: list[list[str]] = [[] for _ in blocks]  # extras after paragraph i
+    slots: list[list[str]] = [[] for _ in range(len(blocks) + 1)]  # extras before paragraph i (i = n: at the end)
     for kind in extras:
-        where = sorted(rng.randrange(len(blocks)) for _ in kind) if rng is not None else [len(blocks) - 1] * len(kind)
+        where = sorted(rng.randrange(len(blocks) + 1) for _ in kind) if rng is not None else [len(blocks)] * len(kind)
         for extra, i in zip(kind, where, strict=True):
             slots[i].append(extra)
     if rng is not None:
         for slot in slots:
             _shuffle_kinds(slot, extras, rng)
     out: list[str] = []
-    for block, after in zip(blocks, slots, strict=True):
-        out.append(block)
-        for extra in after:
+    for i, slot in enumerate(slots):
+        for extra in slot:
             out.append(("\n" * (rng.randint(1, 3) if rng else 1)) + extra + ("\n" * (rng.randint(0, 2) if rng else 0)))
-    return gap.join(out).replace("\n\n\n\n\n", "\n\n\n\n")
+        if i < len(blocks):
+            out.append(blocks[i])
+    return gap.join(out).replace("\n\n\n\n\n", "\n\n\n\n").strip("\n")
 
 
 def _shuffle_kinds(slot: list[str], extras: tuple[list[str], ...], rng: random.Random) -> None:

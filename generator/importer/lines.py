@@ -71,7 +71,7 @@ def without_update_prefix(text: str) -> str:
 def split_credit(text: str) -> tuple[str, str] | None:
     """`(caption, credit)` when `text` is a caption ending with a credit in brackets, else None."""
     match = _CREDIT_RE.fullmatch(text.strip())
-    if match is None:
+    if match is None or _PLACEHOLDER_RE.fullmatch(text.strip()):
         return None
     caption, credit = match["caption"], " ".join(match["credit"].split())
     if len(credit.split()) > _CREDIT_MAX_WORDS or len(caption.split()) < 2 or caption[-1] in "“‘\"'([{":

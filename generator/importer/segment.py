@@ -284,7 +284,7 @@ def _first_content(lines: list[Line], index: int) -> tuple[int | None, list[int]
     slides = []
     for k in range(index, len(lines)):
         text = lines[k].text.strip()
-        if not text or is_chrome(text) or is_stamp(text):
+        if not text or is_chrome(text) or is_stamp(text) or _placeholder(lines, k):
             continue
         if _is_slide(lines, k, adjacent=True):
             slides.append(k)
@@ -298,7 +298,7 @@ def _repeat(lines: list[Line], first: int) -> tuple[int | None, list[int]]:
     slides = []
     for k in range(first + 1, len(lines)):
         text = lines[k].text.strip()
-        if not text or is_counter(text):
+        if not text or is_counter(text) or _placeholder(lines, k):
             continue
         if same_words(text, lines[first].text):
             return k, slides
@@ -306,6 +306,14 @@ def _repeat(lines: list[Line], first: int) -> tuple[int | None, list[int]]:
             return None, []
         slides.append(k)
     return None, []
+
+
+def _placeholder(lines: list[Line], k: int) -> bool:
+    """The scraper's placeholder line, or the field name (`Opinion`) that comes just before it."""
+    if placeholder_field(lines[k].text) is not None:
+        return True
+    after = _next_nonblank(lines, k)
+    return after < len(lines) and placeholder_field(lines[after].text) == lines[k].text.strip()
 
 
 def _one_side(lines: list[Line], above: int | None, below: int | None) -> tuple[int | None, int | None]:
