@@ -89,19 +89,9 @@ class Expected:
 def from_file(text: str, name: str) -> Expected:
     """An expected article from a content file (front matter and body, as the import writes them)."""
     parsed = split(text, name)
-    meta = parsed.meta
-    published = meta["date"]
-    return Expected(
-        name=name, title=meta["title"],
-        date=published.isoformat() if isinstance(published, (date, datetime)) else str(published),
-        dateline=meta.get("dateline"), source=meta.get("source"),
-        highlights=tuple(meta.get("highlights", ())),
-        images=tuple((i["caption"], i.get("credit")) for i in meta.get("images", ())),
-        factboxes=tuple((b["label"], b.get("title"), b["text"]) for b in meta.get("factboxes", ())),
-        read_more=tuple(meta.get("read_more", ())),
-        body=tuple(_UNESCAPE_RE.sub(r"\1", p) for p in parsed.body.strip("\n").split("\n\n")),
-        topic=meta.get("topic"),
-    )
+    fields = fields_of(parsed.meta, parsed.body)
+    del fields["tags"]
+    return Expected(name=name, **fields)
 
 
 def pool() -> tuple[Expected, ...]:

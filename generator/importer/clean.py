@@ -15,11 +15,10 @@ blank line or by a single line break). Each paragraph is then one of:
   optional short title that does not end a sentence, and one paragraph;
 - text.
 
-Text paragraphs are then joined where the scraper broke a sentence: a paragraph
-that does not end a sentence is joined to the next when that one starts in lower
-case, or when it ends with a comma or dash, or when it is at least eight words
-long and ends with a lower-case word ("... the governments of Iraq and" / "Iran did
-not respond ..."). Short lines without a full stop (subheadings) stay as they are.
+Text paragraphs are then joined where the scraper broke a sentence ("... the
+governments of Iraq and" / "Iran did not respond ..."; the rule is
+`lines.broken_sentence`). Short lines without a full stop or other punctuation
+(subheadings) stay as they are.
 Finally a dateline opening the first paragraph (`BEIRUT:`, `JERUSALEM, Nov 14 :`,
 `BAGHDAD, May 7 (Reuters) -`) becomes `dateline` (and `source`).
 """
