@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 import dumpgen as gen  # noqa: E402
 
 from generator.cli import main  # noqa: E402
-from generator.config import load_config  # noqa: E402
-from generator.frontmatter import split  # noqa: E402
 from generator.importer.classify import Classifier  # noqa: E402
+from generator.site.config import load_config  # noqa: E402
+from generator.site.frontmatter import split  # noqa: E402
 
 
 def evaluate(dumps: int, seed: int, articles: str, loose: bool) -> dict[str, object]:

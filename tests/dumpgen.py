@@ -29,15 +29,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from generator.config import SiteConfig
 from generator.errors import ContentError
-from generator.frontmatter import split
 from generator.importer.check import check
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.emit import article_id, render
 from generator.importer.lines import ends_sentence
 from generator.importer.segment import segment_all
+from generator.site.config import SiteConfig
+from generator.site.frontmatter import split
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.config import load_config
-from generator.frontmatter import split
 from generator.importer.classify import Classifier
+from generator.site.config import load_config
+from generator.site.frontmatter import split
 
 try:
     import dumpgen as gen

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.frontmatter import split
 from generator.importer.check import check
 from generator.importer.clean import Article, Image, Paragraph
+from generator.site.frontmatter import split
 
 DUMPS = Path(__file__).resolve().parent / "fixtures" / "dumps"
 PARTIAL = DUMPS / "partial_headline_after_follow.txt"

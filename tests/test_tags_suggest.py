@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.frontmatter import split
+from generator.site.frontmatter import split
 
 ROOT = Path(__file__).resolve().parent.parent
 DUMPS = sorted((ROOT / "tests" / "fixtures" / "dumps").glob("[0-9]*.txt"))

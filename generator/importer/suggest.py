@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import SiteConfig
 from generator.errors import ContentError, DigestError, shown
-from generator.frontmatter import article_files, split
 from generator.importer.classify import Matcher
 from generator.importer.lines import slugify
+from generator.site.config import SiteConfig
+from generator.site.frontmatter import article_files, split
 
 _TOKEN = r"(?:(?:al|el|Al|El)-)?(?:[A-ZÀ-ÖØ-Þ][\w’'\-]*\w|[A-Z]{2,})"
 _LINK = r"(?:of|for|al|bin|ibn|de|el|du|la|van|von)"
