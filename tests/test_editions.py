@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.context import edition_dates
-from generator.editions import period_of
+from generator.pages.context import edition_dates
+from generator.pages.editions import period_of
 from tests.sitekit import write_article
 from tests.test_build_support import read_page
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from generator.model import Article
+from generator.site.model import Article
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime, time
 from html import escape
 
-from generator import urls as u
-from generator.context import Context, Views, edition_dates, page_context
-from generator.editions import Edition
-from generator.feeds import channel, item
+from generator.pages.context import Context, Views, edition_dates, page_context
+from generator.pages.editions import Edition
+from generator.pages.feeds import channel, item
+from generator.site import urls as u
 
 KINDS = {"week": "Weekly edition", "month": "Monthly edition", "day": "Daily edition"}
 

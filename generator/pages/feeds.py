@@ -19,10 +19,10 @@ from datetime import datetime
 from email.utils import format_datetime
 from html import escape
 
-from generator import urls as u
-from generator.context import Context, Views
-from generator.model import Article
-from generator.render import PageJob
+from generator.pages.context import Context, Views
+from generator.pages.render import PageJob
+from generator.site import urls as u
+from generator.site.model import Article
 
 # Atom entry ids of articles with an `id` are name-based UUIDs in this namespace (RFC 4122, version 5).
 ATOM_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://digest.invalid/atom/entry-id")
