@@ -126,12 +126,28 @@ def _twins(sites: list[Path]) -> list[tuple[Path, Path]]:
     return [(site, p) for site in sites for p in sorted(site.rglob("feed.xml"))]
 
 
-def test_every_rss_feed_has_atom_and_json_feed_twins_with_the_same_items(sites: list[Path]) -> None:
+def _json_feed_validator() -> jsonschema.Draft202012Validator:
     schema = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
     formats = jsonschema.FormatChecker()
     formats.checks("date-time")(_date_time)
     formats.checks("uri")(_iri)
-    validator = jsonschema.Draft202012Validator(schema, format_checker=formats)
+    return jsonschema.Draft202012Validator(schema, format_checker=formats)
+
+
+def test_the_json_feed_schema_rejects_what_the_spec_forbids(bundled: Path) -> None:
+    validator = _json_feed_validator()
+    good = json.loads((bundled / "feed.json").read_text(encoding="utf-8"))
+    assert validator.is_valid(good)
+    item = good["items"][0]
+    for broken in ({**good, "version": "https://jsonfeed.org/version/1"}, {**good, "items": [{"id": "x"}]},
+                   {**good, "items": [{**item, "date_published": "15 November 2024"}]},
+                   {**good, "items": [{**item, "id": 12}]}, {**good, "homepage": "typo"},
+                   {**good, "items": [{**item, "url": "/relative/"}]}, {k: v for k, v in good.items() if k != "title"}):
+        assert not validator.is_valid(broken), broken
+
+
+def test_every_rss_feed_has_atom_and_json_feed_twins_with_the_same_items(sites: list[Path]) -> None:
+    validator = _json_feed_validator()
     for site, rss_path in _twins(sites):
         rss = feedparser.parse(rss_path.read_bytes())
         atom = feedparser.parse((rss_path.parent / "atom.xml").read_bytes())
