@@ -148,7 +148,7 @@ def test_the_json_feed_schema_rejects_what_the_spec_forbids(bundled: Path) -> No
 
 def test_every_rss_feed_has_atom_and_json_feed_twins_with_the_same_items(sites: list[Path]) -> None:
     validator = _json_feed_validator()
-    for site, rss_path in _twins(sites):
+    for _site, rss_path in _twins(sites):
         rss = feedparser.parse(rss_path.read_bytes())
         atom = feedparser.parse((rss_path.parent / "atom.xml").read_bytes())
         data = json.loads((rss_path.parent / "feed.json").read_text(encoding="utf-8"))
@@ -157,10 +157,12 @@ def test_every_rss_feed_has_atom_and_json_feed_twins_with_the_same_items(sites: 
         assert not atom.bozo and atom.version == "atom10", (rss_path, atom.get("bozo_exception"))
         links = [e.link for e in rss.entries]
         assert [e.link for e in atom.entries] == links and [i["url"] for i in data["items"]] == links, rss_path
-        assert [e.title for e in atom.entries] == [e.title for e in rss.entries] == [i["title"] for i in data["items"]]
+        titles = [e.title for e in rss.entries]
+        assert [e.title for e in atom.entries] == titles == [i["title"] for i in data["items"]], rss_path
         assert [i["id"] for i in data["items"]] == [e.id for e in rss.entries], rss_path  # ids are the RSS guids
         for entry, item in zip(rss.entries, data["items"], strict=True):
-            assert item["tags"] == [t.term for t in entry.tags] and item["content_html"].strip() == entry.content[0].value.strip()
+            assert item["tags"] == [t.term for t in entry.tags]
+            assert item["content_html"].strip() == entry.content[0].value.strip()
             assert parsedate_to_datetime(entry.published) == datetime.fromisoformat(item["date_published"])
         assert data["feed_url"] == rss.feed.links[0].href.removesuffix("feed.xml") + "feed.json"
 
@@ -224,7 +226,8 @@ def served(sites: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Itera
         server.server_close()
 
 
-PAGES = ["news/", "news/2024/11/first-strike/", "news/editions/", "news/editions/2024-w44/", "editions/2024-w46/", "news/topics/alpha/page/2/", "news/tags/", "news/tags/hezbollah/",
+PAGES = ["news/", "news/2024/11/first-strike/", "news/editions/", "news/editions/2024-w44/", "editions/2024-w46/",
+          "news/topics/alpha/page/2/", "news/tags/", "news/tags/hezbollah/",
          "news/archive/", "news/404.html", ""]
 
 

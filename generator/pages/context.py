@@ -9,9 +9,9 @@ description, canonical URL, feeds, Open Graph and JSON-LD data).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from markupsafe import Markup
