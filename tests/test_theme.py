@@ -4,6 +4,7 @@ pictures and captions in their place, the favicon."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -63,7 +64,7 @@ def test_each_shipped_table_has_every_string_with_the_same_fields(tag: str) -> N
         if isinstance(english, dict):
             assert isinstance(table[key], dict) and "other" in table[key], key
             for n in (0, 1, 2, 3, 11, 100, 1000):  # every CLDR category of ar, fr and en is among these
-                text = lang.plural(key, n, topic="T", tag="T", site="S")
+                text = lang.plural(key, n, topic="T", tag="T", site="S", articles="A")
                 assert "{" not in text, (key, n)
         else:
             fields = set(re.findall(r"{(\w+)}", english))
@@ -100,6 +101,34 @@ def test_arabic_pages_are_right_to_left_in_arabic(arabic: Path) -> None:
         (arabic / "topics/lubnan/page/2/index.html").read_text("utf-8")
     feed = feedparser.parse((arabic / "feed.xml").read_bytes())
     assert feed.feed.language == "ar" and any(e.title.startswith("مسودة: ") for e in feed.entries)
+
+
+def test_edition_pages_and_feeds_are_in_the_language(french: Path, arabic: Path) -> None:
+    lang = make_language("ar")
+    page = read_page(arabic / "editions/2024-w46/index.html")
+    assert page.h1 == ["11–17 نوفمبر 2024"] and "العدد الأسبوعي" in page.text and "نسخة البريد الإلكتروني" in page.text
+    assert lang.plural("edition_articles", 1) in page.text and "أحدث عدد" in page.text
+    assert '<html lang="ar" dir="rtl">' in (arabic / "editions/2024-w46/email.html").read_text("utf-8")
+    index = read_page(arabic / "editions/index.html")
+    assert index.h1 == ["الأعداد"] and "سبتمبر 2024" in index.text and "كل الأعداد" not in index.h1
+    home = read_page(arabic / "index.html")
+    assert "أحدث عدد: 11–17 نوفمبر 2024" in home.text
+    feed = feedparser.parse((arabic / "editions/feed.xml").read_bytes())
+    assert feed.entries[0].title == "العدد الأسبوعي، 11–17 نوفمبر 2024"
+    # No English word of the editions' templates and contexts (French shares "articles" with English).
+    words = r"edition|editions|Edition|Editions|topics?|Email|Newer|Older|Weekly|November|plain text|Read"
+    for site, english in ((arabic, re.compile(rf"\b(?:{words}|articles?)\b")),
+                          (french, re.compile(rf"\b(?:{words})\b"))):
+        entries = feedparser.parse((site / "editions/feed.xml").read_bytes()).entries
+        feeds = [f"{e.title} {e.summary}" for e in entries]
+        for path in ["editions/index.html", *(p.relative_to(site).as_posix() for p in site.glob("editions/*/*"))]:
+            text = read_page(site / path).text if path.endswith(".html") else (site / path).read_text("utf-8")
+            text = re.sub(r"\S+://\S+", "", text)  # addresses hold /editions/
+            assert not english.search(text), (site, path, english.search(text))
+        assert feeds and not any(english.search(f) for f in feeds), feeds
+    french_week = read_page(french / "editions/2024-w48/index.html")
+    assert french_week.h1 == ["25 novembre – 1 décembre 2024"] and "Édition hebdomadaire" in french_week.text
+    assert "Dernière édition :" in (french / "index.html").read_text("utf-8")
 
 
 def test_arabic_and_french_pages_are_valid_html(french: Path, arabic: Path) -> None:
@@ -141,7 +170,8 @@ def test_strings_override_the_table_and_plurals(tmp_path: Path) -> None:
                 "    other: 'Our {count} articles, by month'\n  draft: Not yet published\n")
     build(site, "--drafts")
     home = read_page(site / "public/index.html")
-    assert "Just in" in home.text and "Our 5 articles, by month" in home.text and "Latest" not in home.text
+    assert "Just in" in home.text and "Our 5 articles, by month" in home.text
+    assert re.search(r"Latest(?! edition)", home.text) is None  # overridden ("Latest edition" is another string)
     assert "Not yet published" in read_page(site / "public/archive/index.html").text
     feed = (site / "public/topics/beta/feed.xml").read_text("utf-8")
     assert "<title>Not yet published: An unfinished draft about beta</title>" in feed
@@ -206,6 +236,8 @@ def test_a_draft_is_labelled_in_every_list_and_feed(tmp_path: Path) -> None:
     href = "/news/2024/11/unfinished/"
     shown = 0
     for page in sorted(out.rglob("*.html")):
+        if page.name == "email.html":  # an edition's email copy: no <main>, checked below
+            continue
         html = page.read_text("utf-8")
         main = html.split('<main id="main">', 1)[1]
         # Every list entry or card that links to the draft carries the label, once.
@@ -213,11 +245,26 @@ def test_a_draft_is_labelled_in_every_list_and_feed(tmp_path: Path) -> None:
             if f'href="{href}"' in block:
                 shown += 1
                 assert block.count('<strong class="draft">Draft</strong>') == 1, (page, block)
-    assert shown >= 4  # home, its topic, the archive, its neighbour in the topic
-    for feed in ("feed.xml", "topics/beta/feed.xml"):
+    assert shown >= 5  # home, its topic, the archive, its neighbour in the topic, its edition
+    for feed in ("feed.xml", "atom.xml", "topics/beta/feed.xml", "topics/beta/atom.xml"):
         titles = [e.title for e in feedparser.parse((out / feed).read_bytes()).entries]
-        assert "Draft: An unfinished draft about beta" in titles
-        assert all(t.startswith("Draft: ") == ("unfinished" in t) for t in titles)
+        assert "Draft: An unfinished draft about beta" in titles, feed
+        assert all(t.startswith("Draft: ") == ("unfinished" in t) for t in titles), feed
+    titles = [i["title"] for i in json.loads((out / "feed.json").read_text("utf-8"))["items"]]
+    assert all(t.startswith("Draft: ") == ("unfinished" in t) for t in titles) and len(titles) > 1
+    # Its edition: the editions list marks it, its email copy labels the draft, its feed item says so.
+    edition = next(p.parent for p in (out / "editions").glob("*/index.html")
+                   if f'href="{href}"' in p.read_text("utf-8"))
+    entry = re.search(rf'<li[^>]*><a href="/news/editions/{edition.name}/">.*?</li>',
+                      (out / "editions/index.html").read_text("utf-8"), re.S)
+    assert entry and entry[0].count('<strong class="draft">Draft</strong>') == 1
+    assert "<strong>Draft</strong>" in (edition / "email.html").read_text("utf-8")
+    assert "· Draft" in (edition / "email.txt").read_text("utf-8")
+    for feed in ("editions/feed.xml", "editions/atom.xml"):
+        items = feedparser.parse((out / feed).read_bytes()).entries
+        assert [e.title.startswith("Draft: ") for e in items] == [e.link.endswith(f"/{edition.name}/") for e in items]
+    items = json.loads((out / "editions/feed.json").read_text("utf-8"))["items"]
+    assert [i["title"].startswith("Draft: ") for i in items] == [i["url"].endswith(f"/{edition.name}/") for i in items]
     build(site)  # without --drafts: no label anywhere
     assert not [p for p in out.rglob("*") if p.is_file() and b'class="draft"' in p.read_bytes()]
 
@@ -335,6 +382,8 @@ def test_every_page_links_the_favicon_and_the_site_can_replace_it(tmp_path: Path
     build(site)
     out = site / "public"
     for page in out.rglob("*.html"):
+        if page.name == "email.html":  # an edition's email copy is mail, not a page of the site
+            continue
         html = page.read_text("utf-8")
         assert '<link rel="icon" href="/news/static/favicon.ico" sizes="32x32">' in html, page
         assert '<link rel="icon" href="/news/static/favicon.svg" type="image/svg+xml">' in html, page

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from markupsafe import Markup
 
+from generator.pages.editions import Edition, make_editions
 from generator.site import urls as u
 from generator.site.config import SiteConfig
 from generator.site.language import Language, make_language
@@ -36,12 +39,16 @@ class Views:
     common: Mapping[str, Any]
     cards: Mapping[str, Context]
     language: Language
+    editions: tuple[Edition, ...]  # newest first
+    edition_of: Mapping[str, int]  # article key -> its edition's index in `editions`
 
 
 def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
     language = make_language(config.language, config.strings)
     rtl = language.direction == "rtl"
     topics = {t.slug: {"title": t.title, "href": urls.href(u.topic_path(t.slug))} for t in site.topics.values()}
+    editions = make_editions(site.articles.values(), config.editions_period)
+    latest = editions[0] if editions else None
     common = {
         "title": config.title,
         "description": config.description,
@@ -59,10 +66,27 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "tags": urls.href(u.TAGS),
         "archive": urls.href(u.ARCHIVE),
         "feed": urls.href(u.FEED),
+        "site_feed": _feed(config.title, urls.href(u.FEED)),
+        "editions": urls.href(u.EDITIONS),
+        "editions_feed": _feed(language.text("editions_feed_title", site=config.title), urls.href(u.EDITIONS_FEED)),
+        # The home page and the navigation link to the newest edition (None before the first article).
+        "latest_edition": {"href": urls.href(u.edition_path(latest.key)),
+                           "heading": edition_dates(language, latest.start, latest.end, latest.period)}
+        if latest else None,
         "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
     }
     cards = {key: _card(a, urls, topics[a.topic], language) for key, a in site.articles.items()}
-    return Views(config, site, urls, common, cards, language)
+    edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
+    return Views(config, site, urls, common, cards, language, editions, MappingProxyType(edition_of))
+
+
+def edition_dates(lang: Language, start: date, end: date, period: str) -> str:
+    """The dates of an edition as its heading shows them, in the site's language (Babel): `11–17 November 2024`,
+    `28 October – 3 November 2024`, `30 December 2024 – 5 January 2025` (a week, en-GB), `November 2024`
+    (a month), `15 November 2024` (a day); `11–17 novembre 2024`, `11–17 نوفمبر 2024`."""
+    if period == "month":
+        return lang.month(start.year, start.month)
+    return lang.span(start, end)
 
 
 def date_iso(article: Article) -> str:
@@ -101,12 +125,13 @@ def _card(a: Article, urls: u.Urls, topic: Mapping[str, str], lang: Language) ->
 
 
 def _feed(title: str, href: str) -> Context:
-    return {"title": title, "href": href}
+    """A feed as pages advertise it: the RSS feed at `href` and its Atom and JSON Feed twins."""
+    return {"title": title, "href": href, "atom": u.atom_path(href), "json": u.json_feed_path(href)}
 
 
-def _page(v: Views, path: str, title: str, description: str, *, feeds: Sequence[Context] = (),
+def page_context(v: Views, path: str, title: str, description: str, *, feeds: Sequence[Context] = (),
           lastmod: str | None = None, **more: Any) -> Context:
-    site_feed = _feed(v.config.title, v.urls.href(u.FEED))
+    site_feed = v.common["site_feed"]
     return {
         "path": path,
         "title": f"{title} — {v.config.title}" if title != v.config.title else title,
@@ -158,7 +183,8 @@ def home_context(v: Views) -> Context:
     top_tags = sorted(site.tags.values(), key=lambda t: (-len(t.articles), t.slug))[:HOME_TAGS]
     return {
         "site": v.common,
-        "page": _page(v, u.HOME, v.config.title, v.config.description, lastmod=_lastmod(v, site.order)),
+        "page": page_context(v, u.HOME, v.config.title, v.config.description, lastmod=_lastmod(v, site.order),
+                             feeds=(v.common["editions_feed"],)),
         "lead": v.cards[latest[0]] if latest else None,
         "latest": tuple(v.cards[k] for k in latest[1:]),
         "sections": sections,
@@ -234,7 +260,7 @@ def article_context(v: Views, key: str) -> Context:
     }
     return {
         "site": v.common,
-        "page": _page(v, key, a.title, a.summary, feeds=feeds, lastmod=a.date.date().isoformat(),
+        "page": page_context(v, key, a.title, a.summary, feeds=feeds, lastmod=a.date.date().isoformat(),
                       og_type="article", json_ld=json_ld,
                       article={"published": a.date.isoformat(), "section": topic.title,
                                "tags": tuple(t.name for t in tags)}),
@@ -277,7 +303,7 @@ def _paginated(v: Views, keys: Sequence[str], path_of: Any, title: str, descript
         lang = v.language
         text = lang.text("page_of", number=lang.number(n), total=lang.number(total))
         suffix = f" ({text})" if n > 1 else ""
-        page = _page(v, path_of(n), title + suffix, description + suffix, feeds=(feed,),
+        page = page_context(v, path_of(n), title + suffix, description + suffix, feeds=(feed,),
                      lastmod=_lastmod(v, chunk), newer=newer, older=older)
         out.append((path_of(n), {
             "site": v.common, "page": page, "kind": kind, "heading": title, "intro": description,
@@ -293,7 +319,7 @@ def tags_context(v: Views) -> Context:
     count = len(tags)
     return {
         "site": v.common,
-        "page": _page(v, u.TAGS, v.language.text("tags"),
+        "page": page_context(v, u.TAGS, v.language.text("tags"),
                       v.language.plural("tags_description", count, site=v.config.title)),
         "tags": tuple(_tag_summary(v, t) for t in tags),
     }
@@ -306,7 +332,7 @@ def archive_context(v: Views) -> Context:
         months.setdefault((d.year, d.month), []).append(key)
     return {
         "site": v.common,
-        "page": _page(v, u.ARCHIVE, v.language.text("archive"),
+        "page": page_context(v, u.ARCHIVE, v.language.text("archive"),
                       v.language.text("archive_description", site=v.config.title), lastmod=_lastmod(v, v.site.order)),
         "months": tuple(
             {"id": f"m{y:04d}-{m:02d}", "label": v.language.month(y, m), "count": v.language.number(len(keys)),
@@ -319,7 +345,7 @@ def archive_context(v: Views) -> Context:
 def not_found_context(v: Views) -> Context:
     return {
         "site": v.common,
-        "page": _page(v, u.NOT_FOUND, v.language.text("not_found"), v.language.text("not_found_description")),
+        "page": page_context(v, u.NOT_FOUND, v.language.text("not_found"), v.language.text("not_found_description")),
         "go_home": v.language.text("go_home", site=v.config.title),
         "topics": tuple(_topic_summary(v, t) for t in v.site.topics.values()),
     }

@@ -11,6 +11,7 @@ date helper every page, list and feed context calls. Pure: no I/O.
 from __future__ import annotations
 
 import difflib
+import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -152,10 +153,34 @@ class Language:
         pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
         return pattern.replace("{0}", clock).replace("{1}", day)
 
+    def span(self, start: date, end: date) -> str:
+        """Days from `start` to `end` as one heading, by CLDR's interval patterns with the month written out:
+        `11–17 November 2024`, `28 October – 3 November 2024`, `30 December 2024 – 5 January 2025` (en-GB),
+        `November 11 – 17, 2024` (en), `11–17 novembre 2024`, `11–17 نوفمبر 2024`; one day is `day`."""
+        if start == end:
+            return self.day(start)
+        return self._once(("span", start, end), lambda: self._span(start, end))
+
+    def _span(self, start: date, end: date) -> str:
+        # CLDR has interval patterns for abbreviated months (yMMMd) in every language, not always for full ones;
+        # the piece used is the one of the largest field that differs (year, then month, then day).
+        pieces = self.locale.interval_formats.get("yMMMd") or {}
+        field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+        pair = pieces.get(field)
+        if not pair:
+            return f"{self.day(start)} – {self.day(end)}"
+        return "".join(format_date(d, _long_months(p), locale=self.locale)
+                       for p, d in zip(pair, (start, end), strict=True))
+
     def month(self, year: int, month: int) -> str:
         """A month as a heading: `November 2024`, `novembre 2024`, `نوفمبر 2024`."""
         return self._once(("month", year, month),
                           lambda: format_skeleton("yMMMM", date(year, month, 1), locale=self.locale))
+
+
+def _long_months(pattern: str) -> str:
+    """A CLDR date pattern with its abbreviated month (`MMM`, `LLL`) written out (`MMMM`, `LLLL`)."""
+    return re.sub(r"(?<![ML])([ML])\1\1(?![ML])", r"\1\1\1\1", pattern)
 
 
 def make_language(tag: str, overrides: Mapping[str, Any] | None = None) -> Language:
