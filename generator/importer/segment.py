@@ -77,6 +77,8 @@ _HEADLINE_MAX_WORDS = 40
 _HEADLINE_LONG = 20
 # A line must look more like a headline than a plain sentence does (a full stop: -3) to be taken as one.
 _MIN_ODDS = -3
+# A sentence ending inside double quotes: the end of a quotation, i.e. text (headlines use ‘single’ quotes).
+_QUOTED_END_RE = re.compile(r"[.!?…][”\"]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,8 +359,12 @@ def _headline_odds(text: str) -> float | None:
         odds -= 4  # stops in the middle of a sentence
     elif ends_sentence(text) and text.rstrip("'\"”’»)]")[-1:] in ".…":
         odds -= 3  # a full stop ends sentences, not headlines
+    elif _QUOTED_END_RE.search(text):
+        odds -= 3  # a quoted sentence (`“... not for one list!”`): headlines quote in single quotes
     if dateline(text) is not None:
-        odds -= 4
+        # `BEIRUT: ...` opens a first paragraph (which also ends a sentence: -3 more); a short line
+        # that does not end one is a headline naming its source (`UN: Syrian returns slow ...`).
+        odds -= 2
     if text[0].islower():
         odds -= 3
     if words > _HEADLINE_LONG:
