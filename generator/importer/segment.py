@@ -21,7 +21,8 @@ candidates:
   placeholder, box label, `READ MORE` line or stamp, and rarely ends a sentence,
   opens with a dateline or runs long; text right under a headline is often a
   bullet or a dateline, and a line continued in lower case is half a sentence.
-  On a tie, the headline is above (the most common shape).
+  On a tie, the headline is above (the most common shape), unless two or more blank
+  lines part that line from the block: pages put those between articles.
 
 Gallery slides belong to the new article wherever they sit in the block (above
 the headline, between it and the stamp, under `Follow`). A plain caption counts
@@ -334,9 +335,17 @@ def _one_side(lines: list[Line], above: int | None, below: int | None) -> tuple[
     down = down if down is not None and down > _MIN_ODDS else None
     if up is None and down is None:
         return None, below
+    if up is not None and down is not None and up == down and _apart(lines, above):
+        return below, below + 1  # a tie: the line above stands apart, as an article's end does
     if down is None or (up is not None and up >= down):
         return above, below
     return below, below + 1 if below is not None else None
+
+
+def _apart(lines: list[Line], index: int) -> bool:
+    """Whether two or more blank lines follow `lines[index]`: pages put them between articles, one
+    between a headline and the header block under it."""
+    return _next_nonblank(lines, index) - index > 2
 
 
 def _next_nonblank(lines: list[Line], index: int) -> int:
