@@ -39,10 +39,12 @@ _STAMP_START_RE = re.compile(r"Updated:?\s+(?:\d{1,2}\s+[A-Za-z]{3,9}\.?|[A-Za-z
 _CITY = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
 # `CITY`, or two cities for a story filed from both (`DUBAI/RIYADH`, `MUSCAT / ABU DHABI`).
 _CITIES = rf"{_CITY}(?:\s{_CITY}){{0,3}}(?:\s?/\s?{_CITY}(?:\s{_CITY}){{0,3}})?"
-# The day in either order: `BAGHDAD, May 7 (Reuters) -`, `TYRE, 19 November (Reuters) -`.
+# The day in either order: `BAGHDAD, May 7 (Reuters) -`, `TYRE, 19 November (Reuters) -`; or, before an
+# agency, the country (`SIDON, Lebanon (AP) —`), which is not kept.
 DATELINE_RE = re.compile(
     rf"(?P<city>{_CITIES})"
-    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)"
+    r"|,\s*(?P<region>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})(?=\s*\())?"  # AP's `SIDON, Lebanon (AP) —`
     r"(?:\s*\((?P<source>[A-Z][A-Za-z.&/ -]{0,30})\))?"
     r"\s*(?P<sep>:|[-–—])(?:\s+(?P<rest>.*))?"
 )
@@ -138,13 +140,25 @@ _JOIN_ANY_WORDS = 12  # a line this long that does not end a sentence is half a 
 # A number other than a year does not open a sentence (news style spells it out there), nor a paragraph:
 # `... turnout in Baghdad reached` / `48 percent, below ...`. A `1.` or `2)` opens a list item.
 _GOES_ON_NUMBER_RE = re.compile(r"(?![12]\d{3}\b)[$€£]?\d[\d,.]*(?![.)]\s)(?:\s|%|$)")
+# Abbreviations a sentence goes on after: a title before a name (`Maj. Gen.` / `Qassem ...`), a month or
+# `No.` before a number (`the Jan.` / `3 attack`), letters with dots before lower case (`U.S.` / `officials`).
+_TITLE_END_RE = re.compile(r"(?:^|\s)(?:Gen|Lt|Col|Maj|Sgt|Capt|Adm|Dr|Sen|Rep|Gov|Amb|Mr|Mrs|Ms|Prof)\.$")
+_BEFORE_NUMBER_END_RE = re.compile(r"(?:^|\s)(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|No)\.$")
+_DOTTED_END_RE = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+
+
+def _goes_on_after_abbreviation(before: str, after: str) -> bool:
+    return (_TITLE_END_RE.search(before) is not None
+            or (_BEFORE_NUMBER_END_RE.search(before) is not None and after[0].isdigit())
+            or (_DOTTED_END_RE.search(before) is not None and after[0].islower()))
 _INSIDE_SENTENCE_RE = re.compile(r"[,;“”\"]|[.!?]\s+\S")
 
 
 def broken_sentence(before: str, after: str) -> bool:
     """Whether a scraper broke one sentence into the lines `before` and `after` (to be joined again).
 
-    `before` must not end a sentence, and: `after` goes on in lower case or with a number that is
+    `before` must not end a sentence (a full stop after an abbreviation, `U.S.`, `Gen.`, `Jan.`, is none
+    when `after` goes on in lower case), and: `after` goes on in lower case or with a number that is
     not a year; or `before` ends with
     a comma, a dash or a word a sentence goes on after ("of", "the", "and", "said"); or it is at
     least eight words long and ends with a lower-case word; or it is at least twelve words long;
@@ -152,8 +166,10 @@ def broken_sentence(before: str, after: str) -> bool:
     Short lines without a full stop (subheadings such as "What comes next") stay as they are.
     """
     before, after = before.strip(), after.strip()
-    if not before or not after or ends_sentence(before):
+    if not before or not after:
         return False
+    if ends_sentence(before):  # a full stop ends a sentence, unless it ends an abbreviation
+        return _goes_on_after_abbreviation(before, after)
     words = before.split()
     last = words[-1]
     if (after[0].islower() or _GOES_ON_NUMBER_RE.match(after) or before[-1] in ",-–—" or last.casefold() in _GOES_ON
