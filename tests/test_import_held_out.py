@@ -6,7 +6,9 @@ thinnest: a headline after `Follow` once with the previous article ending in a q
 a headline that opens like a dateline (`UN: ...`), a box title that is a question, datelines in the
 day-month order (`BEIRUT, 31 July (Reuters) -`) and with two cities (`MUSCAT/ABU DHABI:`), long
 `(Courtesy of ...)` credits, a sentence broken before a number, CRLF with NBSP, captions at the seam
-between two articles. Each dump goes through the real command (`--strict`: no warning either).
+between two articles, AP's `SIDON, Lebanon (AP) —`, a sentence broken after `U.S.`, a previous
+article ending in a question two blank lines above a header whose headline comes after `Follow`.
+Each dump goes through the real command (`--strict`: no warning either).
 """
 
 from __future__ import annotations
@@ -332,7 +334,88 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {'gulf_economy': [{'title': 'Saudi n
             'read_more': (),
             'body': ('The replica of the Ishtar Gate at the entrance of ancient Babylon, built in the 1950s and '
                      'damaged during years of neglect, reopened to visitors on Friday after a year of restoration '
-                     'work funded by the US Embassy in Baghdad.',)}]}
+                     'work funded by the US Embassy in Baghdad.',)}],
+ 'lebanon_ap': [{'title': 'Fishermen in Sidon count losses as Israeli navy keeps them near shore',
+                 'date': '2025-10-20',
+                 'dateline': 'Sidon',
+                 'source': 'AP',
+                 'highlights': ('Boats are barred from sailing beyond two nautical miles',
+                                'Catches have fallen by more than half since last year'),
+                 'images': (),
+                 'factboxes': (),
+                 'read_more': (),
+                 'body': ('Before dawn each day, Ahmad Bizri pushes his small wooden boat into the harbor of '
+                          'Sidon, knowing he can sail only a short distance before Israeli patrol boats turn him '
+                          'back.',
+                          '“The fish are out there, but we cannot reach them,” said Bizri, 47, who has fished '
+                          'these waters for 30 years.',
+                          'The Lebanese army said on Monday that Israeli naval vessels had fired warning shots '
+                          'near fishing boats three times this month.',
+                          'How long can the fishermen of Sidon hold on?')},
+                {'title': 'Beirut’s Sursock Museum reopens five years after port blast',
+                 'date': '2025-10-21',
+                 'dateline': None,
+                 'source': None,
+                 'highlights': (),
+                 'images': (),
+                 'factboxes': (),
+                 'read_more': (),
+                 'body': ('The Sursock Museum, one of Beirut’s best-known landmarks, reopened its doors on Tuesday '
+                          'after a restoration that repaired damage from the 2020 port explosion, which shattered '
+                          'its stained-glass windows and tore through its galleries.',
+                          'About 300 works from its collection of modern Lebanese art are on show.')}],
+ 'iraq_militias': [{'title': 'Kataib Hezbollah says it will halt attacks on US forces in Iraq',
+                    'date': '2026-01-30T18:40:00+02:00',
+                    'dateline': 'Baghdad',
+                    'source': 'Reuters',
+                    'highlights': ('Group says it wants to avoid embarrassing the Iraqi government',),
+                    'images': (('A Kataib Hezbollah fighter at a funeral in Baghdad.', 'AP/File'),),
+                    'factboxes': (),
+                    'read_more': (),
+                    'body': ('Kataib Hezbollah, the most powerful of Iraq’s Iran-aligned militias, said on Friday '
+                             'it would suspend military operations against US troops, days after a drone attack '
+                             'killed three American soldiers in Jordan.',
+                             'The announcement came after meetings between Iraqi officials and U.S. officials in '
+                             'Baghdad, two sources said, and after pressure from Iran’s Quds Force commander '
+                             'Esmail Qaani.',
+                             'A spokesman for the Popular Mobilization Forces, the state umbrella body that '
+                             'includes Kataib Hezbollah, declined to comment.',
+                             'Officials in Washington said they would judge the group by its actions. “Words are '
+                             'cheap,” one said.')}],
+ 'gulf_tourism': [{'title': 'Saudi Arabia’s Al-Balad draws record visitors as restoration speeds up',
+                   'date': '2026-03-12',
+                   'dateline': 'Jeddah',
+                   'source': 'SPA',
+                   'highlights': ('More than 1.8 million people visited the historic district in 2025',
+                                  '600 buildings are being restored'),
+                   'images': (('Visitors at the Jeddah Historic District during the Ramadan season.', 'SPA'),
+                              ('A restored house of coral stone in Al-Balad.', 'Supplied'),
+                              ('Craftsmen repair a wooden rawasheen window.',
+                               'AN Photo/Abdulrahman Fahad Bin Shulhub'),
+                              ('Lanterns line an alley in Jeddah’s old town.', 'SPA'),
+                              ('A vendor sells sweets in Souq Al-Alawi.', 'AFP'),
+                              ('Tourists photograph Nassif House.', 'Reuters')),
+                   'factboxes': (),
+                   'read_more': ('Saudi Arabia’s heritage commission lists 2,000 new sites',),
+                   'body': ('Jeddah’s historic district, Al-Balad, received a record 1.8 million visitors last '
+                            'year, the Ministry of Culture said on Thursday, as work to restore hundreds of its '
+                            'centuries-old coral-stone houses gathers pace.',
+                            'The Jeddah Historic District Program, launched in 2019, aims to turn the '
+                            'UNESCO-listed area into a cultural hub with museums, hotels and workshops for '
+                            'traditional crafts, while keeping its residents in place.',
+                            'Mohammed Al-Amoudi, who runs a coffee house near Nassif House, said business had '
+                            'doubled.')},
+                  {'title': 'Oman opens first desert observatory for stargazing tourists',
+                   'date': '2026-03-13',
+                   'dateline': None,
+                   'source': None,
+                   'highlights': (),
+                   'images': (),
+                   'factboxes': (),
+                   'read_more': (),
+                   'body': ('Oman opened its first public astronomical observatory in the desert of Al-Sharqiyah '
+                            'on Friday, part of a plan to attract visitors who want to see the night sky away from '
+                            'city lights.',)}]}
 
 
 def test_every_held_out_dump_has_its_expectations() -> None:
