@@ -415,7 +415,33 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {'gulf_economy': [{'title': 'Saudi n
                    'read_more': (),
                    'body': ('Oman opened its first public astronomical observatory in the desert of Al-Sharqiyah '
                             'on Friday, part of a plan to attract visitors who want to see the night sky away from '
-                            'city lights.',)}]}
+                            'city lights.',)}],
+ 'west_bank': [{'title': 'Palestinian farmers race to harvest olives before settler attacks',
+                'date': '2025-10-27',
+                'dateline': 'Ramallah',
+                'source': 'AP',
+                'highlights': ('UN says attacks on olive pickers are at their highest in a decade',
+                               'Volunteers from abroad join families in the groves'),
+                'images': (('Olive pickers work in a grove near the village of Turmus Ayya.', 'AP'),),
+                'factboxes': (('FASTFACT',
+                               'Olives in the West Bank',
+                               'About 100,000 Palestinian families depend on the olive harvest for part of their '
+                               'income, according to the UN.'),),
+                'read_more': (),
+                'body': ('Farmers near Ramallah harvested olives at dawn on Monday, hoping to finish before '
+                         'Israeli settlers arrive.',
+                         '“We pick as fast as we can,” said Abu Jamil, 68, as his grandchildren spread nets under '
+                         'the trees.')},
+               {'title': 'Lebanon’s cabinet names new central bank governor',
+                'date': '2025-10-28',
+                'dateline': 'Beirut',
+                'source': None,
+                'highlights': (),
+                'images': (),
+                'factboxes': (),
+                'read_more': (),
+                'body': ('Lebanon’s cabinet appointed a former IMF official as governor of the central bank on '
+                         'Tuesday, filling a post held on an interim basis for more than two years.',)}]}
 
 
 def test_every_held_out_dump_has_its_expectations() -> None:
