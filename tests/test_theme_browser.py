@@ -94,13 +94,17 @@ def _articles(out: Path) -> list[str]:
 
 
 def _page_types(out: Path) -> dict[str, str]:
-    """One page of each kind: home, an article (the one with most highlights), a topic, a tag, the archive."""
+    """One page of each kind: home, an article (the one with most highlights), a topic, a tag, the archive,
+    an edition (the largest) and the editions list."""
     articles = _articles(out)
     longest = max(articles, key=lambda a: ((out / a / "index.html").read_text("utf-8").count("<li>"), a))
     topic = sorted(p.parent.relative_to(out).as_posix() + "/" for p in out.glob("topics/*/index.html"))[0]
     tag = max((p.parent.relative_to(out).as_posix() + "/" for p in out.glob("tags/*/index.html")),
               key=lambda t: ((out / t / "index.html").stat().st_size, t))
-    return {"home": "", "article": longest, "topic": topic, "tag": tag, "archive": "archive/"}
+    edition = max((p.parent.relative_to(out).as_posix() + "/" for p in out.glob("editions/*/index.html")),
+                  key=lambda e: ((out / e / "index.html").stat().st_size, e))
+    return {"home": "", "article": longest, "topic": topic, "tag": tag, "archive": "archive/",
+            "edition": edition, "editions": "editions/"}
 
 
 def _screenshot(page: Any, target: Path, *, full: bool = False) -> None:
@@ -158,7 +162,8 @@ def test_every_card_of_a_draft_carries_the_label(served: tuple[str, dict[str, Pa
         for name, draft, label in (("fixture", "2024/11/unfinished/", "Draft"), ("ar", "2024/09/draft/", "مسودة")):
             out = outputs[name]
             pages = ["", "archive/", *sorted(p.parent.relative_to(out).as_posix() + "/"
-                                             for p in out.glob("topics/*/index.html")), *_articles(out)]
+                                             for p in [*out.glob("topics/*/index.html"),
+                                                       *out.glob("editions/*/index.html")]), *_articles(out)]
             for path in pages:
                 page.goto(f"{url}{name}/{path}")
                 # Every link to the draft in a list (a card, an entry, a neighbour) has the label beside it.
@@ -234,7 +239,8 @@ def test_arabic_and_french_pages_are_accessible(served: tuple[str, dict[str, Pat
         for scheme in ("light", "dark"):
             page = browser.new_page(viewport=PHONE, color_scheme=scheme)
             for path in ("ar/", "ar/2024/11/truce/", "ar/topics/lubnan/page/2/", "ar/archive/", "ar/tags/",
-                         "fr/", "fr/2024/11/first-strike/", "fr/topics/alpha/page/2/", "fr/archive/", "fr/404.html"):
+                         "ar/editions/", "ar/editions/2024-w46/", "fr/", "fr/2024/11/first-strike/",
+                         "fr/topics/alpha/page/2/", "fr/archive/", "fr/404.html", "fr/editions/2024-w48/"):
                 page.goto(url + path)
                 result = Axe().run(page)
                 found += [f"{scheme} /{path}: {v['id']}" for v in result.response["violations"]
