@@ -72,6 +72,7 @@ STRINGS = {
     "latest_edition": "أحدث عدد",
     "latest_edition_label": "أحدث عدد:",
     "all_editions": "كل الأعداد",
+    "all_editions_label": "كل الأعداد:",
     "every_edition": "كل الأعداد",
     "editions_feed_line": "عنصر واحد في الموجز لكل عدد:",
     "edition_articles": {"zero": "لا مقالات", "one": "مقالة واحدة", "two": "مقالتان", "few": "{count} مقالات",

@@ -79,6 +79,7 @@ STRINGS = {
     "latest_edition": "Latest edition",
     "latest_edition_label": "Latest edition:",
     "all_editions": "All editions",
+    "all_editions_label": "All editions:",
     "every_edition": "Every edition",
     "editions_feed_line": "one feed item per edition:",
     "edition_articles": {"one": "{count} article", "other": "{count} articles"},

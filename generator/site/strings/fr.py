@@ -65,6 +65,7 @@ STRINGS = {
     "latest_edition": "Dernière édition",
     "latest_edition_label": "Dernière édition\u00a0:",
     "all_editions": "Toutes les éditions",
+    "all_editions_label": "Toutes les éditions\u00a0:",
     "every_edition": "Toutes les éditions",
     "editions_feed_line": "un élément de flux par édition\u00a0:",
     "edition_articles": {"one": "{count} article", "other": "{count} articles"},
