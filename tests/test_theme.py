@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -151,6 +151,13 @@ def test_dates_months_and_plurals_follow_cldr() -> None:
     assert make_language("en-GB").date(when, True) == "3 November 2024, 14:30"
     assert make_language("en").date(when, False) == "November 3, 2024"
     assert make_language("de").month(2024, 3) == "März 2024"
+    # Edition dates: CLDR's interval patterns, the month written out, the year once when it is shared.
+    week, turn = (date(2024, 11, 11), date(2024, 11, 17)), (date(2024, 12, 30), date(2025, 1, 5))
+    assert make_language("en-GB").span(*week) == "11\u2009–\u200917 November 2024"
+    assert make_language("en").span(*week) == "November 11\u2009–\u200917, 2024"
+    assert make_language("fr").span(*turn) == "30 décembre 2024\u2009–\u20095 janvier 2025"
+    assert make_language("ar").span(date(2024, 10, 28), date(2024, 11, 3)) == "28 أكتوبر – 3 نوفمبر 2024"
+    assert make_language("fr").span(week[0], week[0]) == "11 novembre 2024"
     ar = make_language("ar")
     assert [ar.plural("min_read", n) for n in (1, 2, 3, 11)] == [
         "دقيقة قراءة", "دقيقتا قراءة", "3 دقائق قراءة", "11 دقيقة قراءة"]
