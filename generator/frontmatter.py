@@ -20,6 +20,7 @@ when PyYAML was built with it (several times faster).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,6 +54,7 @@ class LineDict(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
+@functools.cache  # one class per first line: a class made per file costs more than the load
 def _line_loader(first_line: int) -> type:
     class _LineLoader(_Loader):
         pass
