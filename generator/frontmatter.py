@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from generator import fastyaml
 from generator.errors import ContentError
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -135,6 +136,12 @@ def split(text: str, path: Path | str) -> FrontMatter:
 def _load_mapping(
     yaml_text: str, path: Path | str, first_line: int, what: str = "front matter"
 ) -> tuple[dict[str, Any], dict[str, int]]:
+    fast = fastyaml.load(yaml_text, first_line, LineDict)  # the importer's shape, read as PyYAML reads it
+    return fast if fast is not None else _load_with_pyyaml(yaml_text, path, first_line, what)
+
+
+def _load_with_pyyaml(yaml_text: str, path: Path | str, first_line: int, what: str) -> tuple[dict[str, Any],
+                                                                                               dict[str, int]]:
     _check_depth(yaml_text, path, first_line)
     loader = _line_loader(first_line)(yaml_text)
     try:
