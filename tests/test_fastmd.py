@@ -19,13 +19,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import fastmd
-from generator.frontmatter import split
 from generator.importer.clean import clean
 from generator.importer.markdown import body as import_body
 from generator.importer.segment import segment
-from generator.parse import _first_paragraph
-from generator.render import make_markdown
+from generator.pages.render import make_markdown
+from generator.site import fastmd
+from generator.site.frontmatter import split
+from generator.site.parse import _first_paragraph
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -23,12 +23,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator import fastyaml, frontmatter
 from generator.errors import ContentError
-from generator.frontmatter import LineDict
 from generator.importer import emit
 from generator.importer.clean import clean
 from generator.importer.segment import segment
+from generator.site import fastyaml, frontmatter
+from generator.site.frontmatter import LineDict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.model import RELATED_LIMIT, RELATED_WINDOW, _related
+from generator.site.model import RELATED_LIMIT, RELATED_WINDOW, _related
 
 
 def reference(ordered, by_tag):  # type: ignore[no-untyped-def]

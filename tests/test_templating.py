@@ -15,13 +15,14 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from generator import urls as u
-from generator.build import content_files, parse_all, select
-from generator.config import load_config
-from generator.context import make_views
-from generator.plan import Planner, plan_parts
-from generator.render import make_env
-from generator.templating import DictFirst
+from generator.engine.load import parse_all, select
+from generator.engine.sources import content_files
+from generator.pages.context import make_views
+from generator.pages.plan import Planner, plan_parts
+from generator.pages.render import make_env
+from generator.pages.templating import DictFirst
+from generator.site import urls as u
+from generator.site.config import load_config
 from tests.test_build_support import FIXTURE
 
 ROOT = Path(__file__).resolve().parent.parent

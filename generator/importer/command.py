@@ -16,15 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from generator.config import SiteConfig
 from generator.errors import BuildError, ContentError, DigestError, shown
-from generator.frontmatter import article_files, split
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Record, format_manifest, parse_manifest, plan
 from generator.importer.report import explain as explain_lines
 from generator.importer.report import status_line, summary
 from generator.importer.segment import decode, segment
+from generator.site.config import SiteConfig
+from generator.site.frontmatter import article_files, split
 
 STDIN = "-"
 TEMP_PREFIX = ".digest-tmp-"  # a file being written; one left by a killed import is removed by the next

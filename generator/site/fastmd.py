@@ -3,8 +3,8 @@
 What `digest import` writes is mostly plain paragraphs: lines of prose with
 curly quotes, blank lines between paragraphs, and now and then a backslash
 escape (`\\*`, `\\[`, `1\\.`). `render` returns the HTML and the first
-paragraph's text of such a body, exactly as `render.make_markdown()` and
-`parse._first_paragraph` would give them, or None when the body is not
+paragraph's text of such a body, exactly as `pages.render.make_markdown()` and
+`site.parse._first_paragraph` would give them, or None when the body is not
 provably plain; the caller then runs markdown-it-py. A body is plain when:
 
 - it has no tab, carriage return or NUL (markdown-it-py normalises them);

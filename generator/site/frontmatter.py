@@ -29,8 +29,8 @@ from typing import Any
 
 import yaml
 
-from generator import fastyaml
 from generator.errors import ContentError
+from generator.site import fastyaml
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
