@@ -251,7 +251,6 @@ def main() -> int:
                 ms = sorted(painted)
                 results[kind]["serve"] = (statistics.median(ms) / 1000, ms[0] / 1000, ms[-1] / 1000, 0.0)
         tables[n] = results, files
-    shutil.rmtree(outs, ignore_errors=True)
     print(f"\nmedians of {args.runs} runs (min-max); memory: peak of the largest process\n")
     for n, (results, files) in tables.items():
         print("\n".join(table(n, results, files)) + "\n")
@@ -260,6 +259,8 @@ def main() -> int:
         for kind in args.corpora:
             grow = tables[high][0][kind]["cold"][0] / tables[low][0][kind]["cold"][0]
             print(f"growth of the cold build t({high})/t({low}), {kind}: {grow:.1f}")
+    sys.stdout.flush()  # the table is out before the outputs, tens of thousands of files, are deleted
+    shutil.rmtree(outs, ignore_errors=True)
     return 0
 
 
