@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.errors import BuildError, ContentError
+from generator.site import fastmd
 from generator.site.config import SiteConfig
 from generator.site.frontmatter import LineDict, split
 from generator.site.model import Article, FactBox, Image
@@ -209,7 +210,10 @@ FIELDS: Mapping[str, Field] = {
 
 
 def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: MarkdownIt) -> Article:
-    """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem."""
+    """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem.
+
+    `md` is `render.make_markdown()`; plain-prose bodies skip it (`fastmd`), with the same result.
+    """
     bad = _FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -239,18 +243,25 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
     if errors:
         raise BuildError(errors)
     when, has_time = values.pop("date")
-    tokens = md.parse(fm.body)
     highlights = values.get("highlights", ())
-    lead = _lead_end(tokens)
-    lead_html = md.renderer.render(tokens[:lead], md.options, {})
+    fast = fastmd.render(fm.body)  # plain prose, rendered as markdown-it-py would
+    if fast is None:
+        tokens = md.parse(fm.body)
+        lead = _lead_end(tokens)
+        lead_html = md.renderer.render(tokens[:lead], md.options, {})
+        body_html = lead_html + md.renderer.render(tokens[lead:], md.options, {})
+        lead_end, first_paragraph = (len(lead_html) if lead else 0), _first_paragraph(tokens)
+    else:
+        body_html, first_paragraph = fast
+        lead_end = fastmd.lead_end(body_html)
     return Article(
         key=article_path(when, values["slug"]),
         path=path,
         date=when,
         has_time=has_time,
-        body_html=lead_html + md.renderer.render(tokens[lead:], md.options, {}),
-        lead_end=len(lead_html) if lead else 0,
-        summary=_shorten(highlights[0] if highlights else _first_paragraph(tokens)),
+        body_html=body_html,
+        lead_end=lead_end,
+        summary=_shorten(highlights[0] if highlights else first_paragraph),
         words=len(fm.body.split()),
         id=values.pop("id", ""),
         tags=values.pop("tags", ()),
