@@ -12,14 +12,19 @@ from generator.pages.context import date_iso
 from generator.site import urls as u
 
 _OPENING = re.compile(rb"<main\b[^>]*>|<body\b[^>]*>", re.IGNORECASE)
+_HEADING_END = re.compile(rb"</h1\s*>", re.IGNORECASE)
 
 
 def explained(page: bytes, note: str) -> bytes:
-    """The site's 404 page with `note` (why the page is not there) at the top of its main content."""
+    """The site's 404 page with `note` (why the page is not there) under its heading, at the top of its main
+    content, or at the top of the page."""
     box = (f'<div id="digest-left-out" role="note" style="margin:1rem 0;padding:.75rem 1rem;'
-           f'border:2px solid #b45309;border-radius:.25rem"><p>{html.escape(note)}</p></div>').encode()
-    match = _OPENING.search(page)
-    at = match.end() if match else 0
+           f'border:2px solid #b45309;border-radius:.25rem"><p style="margin:0">{html.escape(note)}</p></div>').encode()
+    opening = _OPENING.search(page)
+    at = opening.end() if opening else 0
+    heading = _HEADING_END.search(page, at)
+    if heading is not None:
+        at = heading.end()
     return page[:at] + box + page[at:]
 
 
