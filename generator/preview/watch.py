@@ -129,8 +129,11 @@ class Debouncer:
 
 # The site's folders that are watched recursively, wherever they really are.
 WATCHED = ("content", "templates", "static")
-# The watchdog logger that reports a kernel event queue overflow (events were lost).
-_OVERFLOW_LOGGER = "watchdog.observers.inotify_c"
+# Watchdog's loggers: one of them reports a kernel event queue overflow (events were lost).
+_WATCHDOG_LOGGER = "watchdog"
+
+# Events by which a folder (or a link to one) appears, goes or is replaced.
+_COMING_AND_GOING = ("created", "deleted", "moved")
 
 Target = tuple[str, int, int]  # (real path, device, inode) of a watched folder
 
@@ -161,8 +164,8 @@ class _Folder(FileSystemEventHandler):
                 rel = Path(raw).relative_to(self._real)
             except ValueError:
                 continue
-            if rel == Path("."):
-                self._site.wake()  # the folder itself went or moved: follow it
+            if rel == Path(".") and event.event_type in _COMING_AND_GOING:
+                self._site.wake(self._name)  # the folder itself went or moved: follow it
             self._site.record(Path(self._name) / rel)
 
 
@@ -179,8 +182,8 @@ class _Root(FileSystemEventHandler):
             path = Path(raw)
             if path.parent != self._site.root:
                 continue
-            if path.name in WATCHED:
-                self._site.wake()
+            if path.name in WATCHED and event.event_type in _COMING_AND_GOING:
+                self._site.wake(path.name)
             self._site.record(Path(path.name))
 
 
@@ -192,7 +195,9 @@ def _paths(event: FileSystemEvent) -> list[str]:
 
 
 class _Overflow(logging.Handler):
-    """Watchdog only logs that the kernel dropped events; that is the watcher's cue for a rescan."""
+    """Watchdog only logs that the kernel dropped events; that is the watcher's cue for a rescan. Its other
+    messages (a watch ending with its folder, say) are the watcher's business, not the terminal's: with this
+    handler on watchdog's loggers, Python no longer prints them to stderr."""
 
     def __init__(self, site: "SiteWatch") -> None:
         super().__init__(logging.WARNING)
@@ -224,6 +229,8 @@ class SiteWatch:
         self._observer.daemon = True
         self._watches: dict[str, tuple[Target, ObservedWatch]] = {}
         self._lock = threading.Lock()
+        self._stale: set[str] = set()  # folders to watch again, whether or not they seem to have moved
+        self._stale_lock = threading.Lock()
         self._wake = threading.Event()
         self._lost = False
         self._stopped = threading.Event()
@@ -235,13 +242,13 @@ class SiteWatch:
         self._observer.schedule(_Root(self), str(self.root), recursive=False)
         self._observer.start()
         self.sync()
-        logging.getLogger(_OVERFLOW_LOGGER).addHandler(self._overflow)
+        logging.getLogger(_WATCHDOG_LOGGER).addHandler(self._overflow)
         self._thread.start()
 
     def stop(self) -> None:
         self._stopped.set()
         self._wake.set()
-        logging.getLogger(_OVERFLOW_LOGGER).removeHandler(self._overflow)
+        logging.getLogger(_WATCHDOG_LOGGER).removeHandler(self._overflow)
         if self._thread.is_alive():
             self._thread.join(timeout=5)
         if self._observer.is_alive():
@@ -259,8 +266,11 @@ class SiteWatch:
         if kind is not Kind.IGNORED:
             self._debouncer.add([Change(kind, rel.as_posix())])
 
-    def wake(self) -> None:
-        """A watched folder may have appeared, gone, moved or been re-linked: look now."""
+    def wake(self, name: str) -> None:
+        """Folder `name` appeared, went, moved or was re-linked: watch it again now, even where it seems the same
+        (a folder deleted and made again may get the same inode, but its old watch ended with it)."""
+        with self._stale_lock:  # not the sync's lock: the observer's thread must never wait for a sync
+            self._stale.add(name)
         self._wake.set()
 
     def lost(self) -> None:
@@ -275,10 +285,12 @@ class SiteWatch:
 
     def _sync(self) -> bool:
         moved = False
+        with self._stale_lock:
+            stale, self._stale = self._stale, set()
         for name in WATCHED:
             target = target_of(self.root / name)
             old = self._watches.get(name)
-            if old is not None and old[0] == target:
+            if (old[0] if old is not None else None) == target and name not in stale:
                 continue
             moved = True
             if old is not None:
