@@ -325,10 +325,10 @@ class Preview:
         return outcome
 
     def start(self) -> Outcome:
-        """Watch, then build (so no edit falls in between), then serve."""
-        self.watch.start()
-        self.debouncer.start()
+        """Watch, then build (so no edit falls in between), then rebuild what changed meanwhile, and serve."""
+        self.watch.start()  # events from now on wait in the debouncer until its thread starts
         outcome = self._rebuild(None)
+        self.debouncer.start()
         self.due.start()
         self._thread = threading.Thread(target=self.server.serve_forever, name="digest-http", daemon=True)
         self._thread.start()
