@@ -248,12 +248,12 @@ class SiteWatch:
     def stop(self) -> None:
         self._stopped.set()
         self._wake.set()
-        logging.getLogger(_WATCHDOG_LOGGER).removeHandler(self._overflow)
         if self._thread.is_alive():
             self._thread.join(timeout=5)
         if self._observer.is_alive():
             self._observer.stop()
             self._observer.join(timeout=5)
+        logging.getLogger(_WATCHDOG_LOGGER).removeHandler(self._overflow)  # last: watchdog logs as it stops
 
     def watched(self) -> dict[str, str]:
         """Site folder name -> the real folder watched for it."""
