@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,20 @@ def test_dateline_tags_show_the_city_name(site_dir: Path) -> None:
     page = files["tags/new-york/index.html"].decode()
     assert "<h1>New York</h1>" in page
     assert "un-general-assembly" in files["tags/un-general-assembly/index.html"].decode()
+
+
+def test_a_future_article_saved_again_after_its_moment_is_published(rebuilder: Rebuilder, site_dir: Path) -> None:
+    """Its edit does not take the fast path (it is not in the site): the articles are selected again, now."""
+    moment = (datetime.now(UTC) + timedelta(seconds=1)).replace(microsecond=0)
+    path = write_article(site_dir, "heritage", "due", title="Due", date=moment.isoformat(), body="Soon.")
+    rel = "content/heritage/due.md"
+    rebuilder.apply(_changes(site_dir, rel))
+    assert rebuilder.loaded is not None and [a.path for a in rebuilder.loaded.skipped] == [str(path)]
+    _assert_clean(rebuilder, site_dir)
+    while datetime.now(UTC) <= moment:
+        time.sleep(0.05)
+    _edit(path, "Soon.", "Now.")
+    outcome = rebuilder.apply(_changes(site_dir, rel))
+    assert not outcome.fast and rebuilder.loaded.skipped == ()
+    assert any(p.endswith("/due/index.html") for p in rebuilder.files)
+    _assert_clean(rebuilder, site_dir)

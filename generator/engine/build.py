@@ -23,9 +23,9 @@ from generator.engine.load import parse_all, select
 from generator.engine.parallel import Progress, render_site
 from generator.engine.progress import Bar
 from generator.engine.sources import add_static, content_files, sources
-from generator.engine.totals import Totals, summary_line
+from generator.engine.totals import Totals, skipped_line, summary_line
 from generator.errors import shown
-from generator.pages.context import date_iso, make_views
+from generator.pages.context import make_views
 from generator.pages.render import make_env
 from generator.publish.lock import output_lock
 from generator.publish.write import Publish
@@ -101,8 +101,7 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
         if note:
             print(note, file=out)
         for a in summary.skipped:
-            print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)",
-                  file=out)
+            print(skipped_line(a), file=out)
         print(summary_line(summary, stats, shown(target), time.perf_counter() - start), file=out)
     return 0
 

@@ -16,7 +16,8 @@ The pipeline is the build's own (`load_site` -> views -> page jobs ->
   as on a 6-article one.
 
 A stylesheet change re-reads static files only; a template or `site.yaml`
-change renders every page again.
+change renders every page again. What the last build left out (future articles,
+drafts) is kept with the site (`loaded`), for the preview to report.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.engine.changes import Change, ChangeSet, Kind
-from generator.engine.load import ParseCache, load_site, parse_files
+from generator.engine.load import LoadedSite, ParseCache, load_site, parse_files
 from generator.engine.sources import add_static
-from generator.errors import BuildError, DigestError
+from generator.errors import BuildError, DigestError, shown
 from generator.pages.context import Views, listing, make_views, placement
 from generator.pages.plan import plan_edited, plan_views
 from generator.pages.render import make_env, render_job
@@ -68,6 +69,7 @@ class Rebuilder:
     config: SiteConfig | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     error: str | None = None
+    loaded: LoadedSite | None = None  # the last good build's load: its site, and what it left out
     _pages: dict[str, _Page] = field(default_factory=dict)
     _env: Any = None
     _views: Views | None = None
@@ -89,18 +91,20 @@ class Rebuilder:
         try:
             config = self.config
             if everything or Kind.CONFIG in kinds or config is None:
-                config = load_config(self.root)
+                config = load_config(shown(self.root))  # messages name files as `digest build` does
                 self._parsed.clear()  # parsing depends on the topics and time zone
             rerender_all = everything or bool(kinds & {Kind.CONFIG, Kind.TEMPLATE})
             env = make_env(config) if rerender_all or self._env is None else self._env
-            pages, views, rendered, fast = self._pages, self._views, 0, False
+            pages, views, rendered, fast, loaded = self._pages, self._views, 0, False, self.loaded
             if rerender_all or Kind.CONTENT in kinds:
                 quick = None if rerender_all else self._fast(config, env, changes)
                 if quick is not None:
                     pages, views, rendered = quick
                     fast = True
+                    if loaded is not None:  # the same articles left out; the edited ones swapped in
+                        loaded = dataclasses.replace(loaded, site=views.site)
                 else:
-                    pages, views, rendered = self._render(config, env, rerender_all, changes)
+                    pages, views, rendered, loaded = self._render(config, env, rerender_all, changes)
             files = {path: page.data for path, page in pages.items()}
             add_static(config, files)  # as `digest build` does: never over a generated file
         except (DigestError, OSError) as exc:  # OSError: a file vanished or became unreadable mid-build
@@ -108,21 +112,21 @@ class Rebuilder:
             if isinstance(exc, DigestError):
                 self.error = str(exc)
             else:
-                self.error = f"{exc.filename or 'a file'}: {exc.strerror or exc}"
+                self.error = f"{shown(exc.filename) if exc.filename else 'a file'}: {exc.strerror or exc}"
             return Outcome(error=self.error, seconds=time.perf_counter() - start)
         changed = frozenset(
             path for path in files.keys() | self.files.keys() if files.get(path) != self.files.get(path)
         )
-        self.config, self._env, self._pages, self._views = config, env, pages, views
+        self.config, self._env, self._pages, self._views, self.loaded = config, env, pages, views, loaded
         self.files, self.error, self._unapplied = files, None, frozenset()
         return Outcome(changed=changed, rendered=rendered, seconds=time.perf_counter() - start, fast=fast)
 
     def _render(self, config: SiteConfig, env: Any, rerender_all: bool,
-                changes: ChangeSet) -> tuple[dict[str, _Page], Views, int]:
+                changes: ChangeSet) -> tuple[dict[str, _Page], Views, int, LoadedSite]:
         for rel in changes.paths(Kind.CONTENT):
             self._parsed.pop(self.root / rel, None)  # a same-size rewrite may keep its stamp
-        site = load_site(config, drafts=self.drafts, cache=self._parsed).site
-        views = make_views(config, site, u.Urls.for_base(self.base_url or config.base_url))
+        loaded = load_site(config, drafts=self.drafts, cache=self._parsed)
+        views = make_views(config, loaded.site, u.Urls.for_base(self.base_url or config.base_url))
         pages: dict[str, _Page] = {}
         rendered = 0
         for job in plan_views(views):
@@ -132,13 +136,14 @@ class Rebuilder:
                 continue
             pages[job.path] = _Page(job.template, job.context, render_job(env, job))
             rendered += 1
-        return pages, views, rendered
+        return pages, views, rendered, loaded
 
     def _fast(self, config: SiteConfig, env: Any, changes: ChangeSet) -> tuple[dict[str, _Page], Views, int] | None:
         """Re-render only the edited articles' pages and feeds, or None when the edit reaches further.
 
-        It reaches further when a file was added, deleted or renamed, or when an
-        edited article's `listing` (what other pages show of it) changed.
+        It reaches further when a file was added, deleted or renamed, when an
+        edited article's `listing` (what other pages show of it) changed, or when
+        it was left out (a draft, or dated in the future: its moment may have come).
         """
         views = self._views
         files = [self.root / rel for rel in changes.paths(Kind.CONTENT)]
@@ -153,9 +158,10 @@ class Rebuilder:
         for before, after in zip(old.values(), new, strict=True):
             if placement(after) != placement(before):
                 return None  # the slow path re-plans; the cache already holds the new parse
-            if before.key in store:  # drafts and future articles are in the cache, not the site
-                store[after.key] = after
-                edited[after.key] = listing(after) != listing(before)
+            if before.key not in store:  # drafts and future articles are in the cache, not the site
+                return None
+            store[after.key] = after
+            edited[after.key] = listing(after) != listing(before)
         site = dataclasses.replace(views.site, articles=MappingProxyType(store))
         views = make_views(config, site, views.urls) if any(edited.values()) else dataclasses.replace(views, site=site)
         pages = dict(self._pages)
