@@ -27,6 +27,8 @@ from generator.parallel import Progress, errors_of, parse_many, parse_one, rende
 from generator.plan import plan_article, plan_pages, plan_views
 from generator.progress import Bar
 from generator.render import PageJob, make_env, make_markdown, theme_dir
+from generator.search import Collector, Indexer
+from generator.search import summary as search_summary
 from generator.write import Publish, WriteStats, output_lock
 
 __all__ = ["BuildResult", "LoadedSite", "PageJob", "ParseCache", "build_files", "load_site", "parse_files",
@@ -49,6 +51,7 @@ class BuildResult:
     pages: int = 0  # HTML pages
     feeds: int = 0
     static: int = 0
+    search: Indexer | None = None  # what indexing did (None with `search: false`)
 
 
 def content_files(config: SiteConfig) -> list[Path]:
@@ -215,11 +218,18 @@ def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool
         delivered.update(batch)
         sink(batch)  # type: ignore[misc]
 
-    files, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=progress,
-                                      sink=deliver if sink else None)
+    collector = Collector(loaded.site) if config.search else None
+    handed = (collector.wrap(deliver) if collector else deliver) if sink else None
+    files, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=progress, sink=handed)
+    indexer = None
+    if collector is not None:
+        if sink is None:
+            collector.pages = {rel: files[rel] for rel in collector.paths}
+        indexer = Indexer()
+        files.update(collector.index(indexer, prefix=views.urls.prefix, language=config.language, jobs=jobs))
     static = add_static(config, files, generated=delivered)
     return BuildResult(files=files, site=loaded.site, skipped=loaded.skipped, drafts=loaded.drafts,
-                       pages=pages, feeds=feeds, static=static)
+                       pages=pages, feeds=feeds, static=static, search=indexer)
 
 
 def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
@@ -237,8 +247,8 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
         if cache:
             from generator.incremental import build_cached
 
-            summary, stats = build_cached(config, target, base_url=base_url, drafts=drafts, now=now, jobs=jobs,
-                                          bar=bar)
+            summary, stats, indexer = build_cached(config, target, base_url=base_url, drafts=drafts, now=now,
+                                                   jobs=jobs, bar=bar)
         else:
             bar.expect(2 * len(content_files(config)))
             with Publish(target, sources=sources(config)) as publish:
@@ -246,12 +256,13 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
                                      progress=bar.step, sink=publish.add)
                 publish.add(result.files)
                 stats = publish.finish()
-            summary = totals(result)
+            summary, indexer = totals(result), result.search
     if not quiet:
         for a in summary.skipped:
             print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)",
                   file=out)
-        print(_summary(summary, stats, shown(target), time.perf_counter() - start), file=out)
+        print(_summary(summary, stats, shown(target), time.perf_counter() - start) + search_summary(indexer),
+              file=out)
     return 0
 
 

@@ -61,6 +61,7 @@ class SiteConfig:
     feed_limit: int = 20
     topic_min_score: float = 3.0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    search: bool = True  # a /search/ page, a search box on every page, and a Pagefind index of the articles
 
     @property
     def tz(self) -> ZoneInfo:
@@ -174,7 +175,7 @@ def _output_dir(value: str) -> str | None:
 
 
 _TOP_KEYS = {"title", "description", "base_url", "language", "timezone", "author", "output_dir",
-             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra"}
+             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra", "search"}
 _TOPIC_KEYS = {"slug", "title", "description", "terms", "fallback"}
 _TAG_KEYS = {"slug", "name", "aliases"}
 
@@ -213,6 +214,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
     feed_limit = c.get(data, "feed_limit", int, 20, check=_positive)
     min_score = c.get(data, "topic_min_score", float, 3.0)
     extra = c.get(data, "extra", dict, {})
+    search = c.get(data, "search", bool, True)
     topics = tuple(_topics(c, data))
     tags = tuple(_tags(c, data))
     if c.errors:
@@ -222,6 +224,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
         base_url=base_url.rstrip("/") + "/", language=language, timezone=timezone,
         topics=topics, tags=tags, author=author, output_dir=output_dir,
         page_size=page_size, feed_limit=feed_limit, topic_min_score=min_score, extra=extra,
+        search=search,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator import search
 from generator import urls as u
 from generator.config import SiteConfig
 from generator.model import Article, Site, Tag, Topic
@@ -51,6 +52,8 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "archive": urls.href(u.ARCHIVE),
         "feed": urls.href(u.FEED),
         "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
+        # The search page (its box is in every page's header), or None with `search: false`.
+        "search": {"href": urls.href(search.SEARCH), "strings": search.STRINGS} if config.search else None,
     }
     cards = {key: _card(a, urls, topics[a.topic]) for key, a in site.articles.items()}
     return Views(config, site, urls, common, cards)
@@ -281,10 +284,17 @@ def not_found_context(v: Views) -> Context:
     }
 
 
+def search_page_context(v: Views) -> Context:
+    """The search page: its box, filters and results are filled in the browser from the bundles."""
+    strings = search.STRINGS
+    page = _page(v, search.SEARCH, strings["search_title"], f"Search the articles of {v.config.title}.")
+    return search.search_context(v.common, page, v.site, v.urls)
+
+
 def sitemap_context(pages: Sequence[Mapping[str, Any]]) -> Context:
-    """The sitemap of the given page contexts' `page` entries (the 404 page left out)."""
+    """The sitemap of the given page contexts' `page` entries (the 404 and search pages left out)."""
     return {"urls": tuple({"loc": p["canonical"], "lastmod": p["lastmod"]} for p in pages
-                          if p["path"] != u.NOT_FOUND)}
+                          if p["path"] not in (u.NOT_FOUND, search.SEARCH))}
 
 
 def robots_context(v: Views) -> Context:

@@ -23,6 +23,7 @@ from generator.context import (
     make_views,
     not_found_context,
     robots_context,
+    search_page_context,
     sitemap_context,
     tag_contexts,
     tags_context,
@@ -31,6 +32,7 @@ from generator.context import (
 from generator.feeds import FeedSpec, feed_specs, feeds_showing, spec_context
 from generator.model import Site
 from generator.render import PageJob
+from generator.search import SEARCH
 
 Part = tuple[str, str]  # (kind, name): ("article", key), ("tag", slug), ("feed", path), ("home", "") ...
 
@@ -43,6 +45,8 @@ def plan_parts(v: Views) -> list[Part]:
     parts.append(("tags", ""))
     parts += [("tag", slug) for slug in v.site.tags]
     parts += [("archive", ""), ("404", "")]
+    if v.config.search:
+        parts.append(("search", ""))
     parts += [("feed", spec[0]) for spec in feed_specs(v)]
     return parts
 
@@ -71,7 +75,8 @@ class Planner:
         else:
             single = {"home": (u.HOME, "home.html", home_context), "tags": (u.TAGS, "tags.html", tags_context),
                       "archive": (u.ARCHIVE, "archive.html", archive_context),
-                      "404": (u.NOT_FOUND, "404.html", not_found_context)}[kind]
+                      "404": (u.NOT_FOUND, "404.html", not_found_context),
+                      "search": (SEARCH, "search.html", search_page_context)}[kind]
             pages = [(single[0], single[1], single[2](v))]
         return [PageJob(u.output_path(path), template, ctx) for path, template, ctx in pages]
 
