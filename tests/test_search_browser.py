@@ -101,11 +101,12 @@ def _filter_narrows(w: Watched) -> None:
     box = w.page.query_selector("fieldset[data-filter=topic] input[type=checkbox]")
     label = w.page.query_selector(f"label[for='{box.get_attribute('id')}']").inner_text()
     topic, count = label.rsplit(" (", 1)
-    box.check()
+    box.click()
     w.page.wait_for_function(f"document.querySelectorAll('.search-result').length === {int(count.rstrip(')'))}")
     after = w.results()
     assert 0 < len(after) < len(before) and set(after) <= set(before)
     assert {m.inner_text().split(" · ")[0] for m in w.page.query_selector_all(".search-result .meta")} == {topic}
+    assert w.page.is_checked(f"#{box.get_attribute('id')}")
     w.page.select_option("#search-sort", "desc")  # newest first: by date
     w.page.wait_for_url("**sort=desc*")
     dates = w.page.eval_on_selector_all(".search-result a", "els => els.map(a => a.getAttribute('href'))")
