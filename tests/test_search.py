@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import search
+from generator.engine import search
+from generator.pages import search as search_pages
 from generator.cli import main
-from generator.config import load_config
+from generator.site.config import load_config
 from generator.errors import DigestError
 from tests.sitekit import write_article
 from tests.test_build_support import digest
@@ -94,8 +95,8 @@ def test_an_edit_reindexes_only_its_bundle(site_dir: Path, tmp_path: Path) -> No
 
 def test_a_large_year_is_split_by_month(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _populate(site_dir)
-    monkeypatch.setattr(search, "YEAR_MAX", 2)  # 2023 has 3 articles, 2024 has 3
-    from generator.build import load_site
+    monkeypatch.setattr(search_pages, "YEAR_MAX", 2)  # 2023 has 3 articles, 2024 has 3
+    from generator.engine.load import load_site
     site = load_site(load_config(site_dir)).site
     names = search.bundle_pages(site)
     assert list(names) == ["2024-06", "2024-04", "2024-02", "2023-05", "2023-03", "2023-01"]

@@ -16,15 +16,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from generator.config import SiteConfig
+from generator.durable import fsync_dir, fsync_file
 from generator.errors import BuildError, ContentError, DigestError, shown
-from generator.frontmatter import article_files, split
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Record, format_manifest, parse_manifest, plan
 from generator.importer.report import explain as explain_lines
 from generator.importer.report import status_line, summary
 from generator.importer.segment import decode, segment
+from generator.site.config import SiteConfig
+from generator.site.frontmatter import article_files, split
 
 STDIN = "-"
 TEMP_PREFIX = ".digest-tmp-"  # a file being written; one left by a killed import is removed by the next
@@ -133,14 +134,20 @@ def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, 
         for leftover in content_dir.rglob(f"{TEMP_PREFIX}*") if content_dir.is_dir() else ():
             if leftover.is_file() and not leftover.is_symlink():
                 leftover.unlink()
+        folders = set()
         for decision in decisions:
             if decision.text is not None:
                 _atomic_write(content_dir / decision.path, decision.text)
+                folders.update((content_dir / decision.path).parents[:len(Path(decision.path).parts)])
             if decision.remove:
                 (content_dir / decision.remove).unlink(missing_ok=True)
+                folders.add((content_dir / decision.remove).parent)
         manifest = format_manifest(records)
         if manifest != old_manifest and (records or old_manifest):
             _atomic_write(content_dir / MANIFEST, manifest)
+            folders.add(content_dir)
+        for folder in sorted(folders):  # the renames on disk before an article is reported as written
+            fsync_dir(folder)
     except OSError as exc:
         raise DigestError(f"{shown(Path(exc.filename or content_dir))}: cannot write ({exc.strerror})") from None
 
@@ -151,6 +158,7 @@ def _atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
+            fsync_file(handle)  # the bytes on disk before the name points at them
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

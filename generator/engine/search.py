@@ -1,11 +1,4 @@
-"""Search: the `/search/` page and a Pagefind index of the article pages, split into bundles.
-
-Only article pages are indexed (the theme marks their story with
-`data-pagefind-body`), and only they are handed to Pagefind. The index is split
-into *bundles* by publication date: one per year, or one per month in a year
-with more than `YEAR_MAX` articles. The search page loads the newest bundle
-with Pagefind's own script and merges the others into it (`mergeIndex`), so an
-edit re-indexes the bundle of the article it changed, not the site.
+"""Indexing for search: a Pagefind index of the article pages, bundle by bundle (`pages.search`).
 
 A bundle is indexed by running the Pagefind binary (`pagefind_bin`, from PyPI)
 over its pages, written into a temporary folder; the files it makes are read
@@ -17,83 +10,28 @@ and the files it gave: a bundle whose pages are all the same is not indexed agai
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from generator import urls as u
+from generator.engine import cache
 from generator.errors import DigestError
-from generator.model import Site
+from generator.lifetime import child_setup
+from generator.pages.search import BUNDLES, bundle_pages
+from generator.site import urls as u
+from generator.site.model import Site
 
-SEARCH = "search/"  # the search page's site path
-BUNDLES = "search/pagefind/"  # bundle <name> is at search/pagefind/<name>/
-YEAR_MAX = 300  # a year with more articles than this has one bundle per month
 # Pagefind's runtime: its script, its worker and its WebAssembly, kept in the first bundle only (merged
 # bundles use the first one's). Its own user interfaces are not used: the theme's search.js is.
 RUNTIME = ("pagefind.js", "pagefind-worker.js")
 _UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.", "playground/")
-
-# The theme's words for search, in English: the `strings:` table of the theme takes them over.
-STRINGS = {
-    "search": "Search",
-    "search_label": "Search the articles",
-    "search_title": "Search",
-    "search_button": "Search",
-    "sort": "Sort by",
-    "sort_relevance": "Relevance",
-    "sort_newest": "Newest first",
-    "sort_oldest": "Oldest first",
-    "filter_topic": "Topic",
-    "filter_tag": "Tag",
-    "results_one": "1 article found",
-    "results_many": "{n} articles found",
-    "results_none": "No article found",
-    "show_more": "More results",
-    "search_needs_script": "Searching needs JavaScript; the archive lists every article.",
-    "search_loading": "Loading the index…",
-    "search_failed": "The search index could not be loaded.",
-}
-
-
-def bundle_names(site: Site) -> dict[str, str]:
-    """Each published article's key -> the name of its bundle (`2024`, or `2024-03` in a large year)."""
-    per_year: dict[int, int] = {}
-    for a in site.articles.values():
-        per_year[a.date.year] = per_year.get(a.date.year, 0) + 1
-    return {key: (f"{a.date.year:04d}-{a.date.month:02d}" if per_year[a.date.year] > YEAR_MAX
-                  else f"{a.date.year:04d}")
-            for key, a in site.articles.items()}
-
-
-def bundle_pages(site: Site) -> dict[str, tuple[str, ...]]:
-    """Bundle name -> the output paths of its article pages; newest bundle first, pages in site order."""
-    names = bundle_names(site)
-    out: dict[str, list[str]] = {}
-    for key in site.order:
-        out.setdefault(names[key], []).append(u.output_path(key))
-    return {name: tuple(out[name]) for name in sorted(out, reverse=True)}
-
-
-def search_context(common: Mapping[str, Any], page: Mapping[str, Any], site: Site,
-                   urls: u.Urls) -> dict[str, Any]:
-    """The search page's context: the bundles to load (newest first), the topics and tags for the filters."""
-    return {
-        "site": common,
-        "page": page,
-        "bundles": tuple(urls.href(f"{BUNDLES}{name}/") for name in bundle_pages(site)),
-        "strings": STRINGS,
-    }
 
 
 def binary() -> Path:
@@ -107,13 +45,6 @@ def binary() -> Path:
             raise DigestError("search: the Pagefind binary is missing (pip install 'pagefind[bin]'), "
                               "or set `search: false` in site.yaml") from None
         return Path(found)
-
-
-def _die_with_parent() -> None:
-    """In the child, before Pagefind starts: be killed when digest dies (Linux), so no indexer outlives it."""
-    if sys.platform.startswith("linux"):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def index_pages(pages: Mapping[str, bytes | Path], *, prefix: str, language: str) -> dict[str, bytes]:
@@ -135,7 +66,7 @@ def index_pages(pages: Mapping[str, bytes | Path], *, prefix: str, language: str
         command = [str(binary()), "--site", str(Path(tmp, "site")), "--output-path", str(out), "--silent",
                    "--force-language", language.split("-")[0].lower()]
         try:
-            run = subprocess.run(command, capture_output=True, text=True, preexec_fn=_die_with_parent,
+            run = subprocess.run(command, capture_output=True, text=True, preexec_fn=child_setup(),
                                  check=False, stdin=subprocess.DEVNULL)
         except OSError as exc:
             raise DigestError(f"search: cannot run Pagefind ({exc.strerror or exc})") from None
@@ -313,7 +244,6 @@ def _digest(pages: Mapping[str, bytes]) -> bytes:
 def load_indexer(folder: Path, key: str) -> Indexer:
     """The indexer the last cached build saved in `folder` (empty when there is none, or it was for another
     Pagefind, language or base URL, `key`); bundles' files are loaded on demand (`cached_files`)."""
-    from generator import cache
     stored = cache.load(folder / "search")
     if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key):
         return Indexer()
@@ -324,7 +254,6 @@ def load_indexer(folder: Path, key: str) -> Indexer:
 
 def cached_files(folder: Path) -> Loader:
     """A loader of bundles' files from `folder`, for `Indexer.index`."""
-    from generator import cache
 
     def load(name: str, bundle: Bundle) -> dict[str, bytes] | None:
         stored = cache.load(folder / f"search-{name}")
@@ -336,7 +265,6 @@ def cached_files(folder: Path) -> Loader:
 
 def save_indexer(folder: Path, key: str, indexer: Indexer, before: Iterable[str]) -> None:
     """Save `indexer` (and the files of the bundles it indexed) in `folder`; forget bundles no longer there."""
-    from generator import cache
     for name in indexer.indexed:
         bundle = indexer.bundles[name]
         cache.save(folder / f"search-{name}", (_digest(bundle.pages), bundle.files))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 
-from generator import search
+from generator.engine import search
 from generator.errors import DigestError
-from generator.model import Site
+from generator.site.model import Site
 
 
 class BackgroundIndex:
