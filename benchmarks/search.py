@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import search  # noqa: E402
+from generator.engine import search  # noqa: E402
 
 INDEX_RE = re.compile(r"\(search index: (\d+) of (\d+) bundles? in (\d+\.\d+) s\)")
 TOTAL_RE = re.compile(r"in (\d+\.\d+) s \(search index")
@@ -72,12 +72,15 @@ def reader(public: Path, word: str) -> tuple[int, int, float]:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             page = browser.new_page()
+            sizes: list[int] = []  # every response after the page's own HTML, the worker's fetches included
+            page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
             start = time.perf_counter()
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={word}")
             page.wait_for_selector(".search-result a", timeout=60_000)
             shown = (time.perf_counter() - start) * 1000
             page.wait_for_load_state("networkidle")
-            entries = page.evaluate("performance.getEntriesByType('resource').map(e => e.encodedBodySize)")
+            page.wait_for_timeout(500)
+            entries = sizes[1:]
             browser.close()
     finally:
         server.shutdown()

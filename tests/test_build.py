@@ -27,7 +27,7 @@ def test_output_tree(built: Path) -> None:
     files = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
     expected = {
         ".digest-output", "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static/style.css",
-        "archive/index.html", "tags/index.html",
+        "static/search.js", "static/favicon.svg", "archive/index.html", "tags/index.html",
         *(f"{a}/index.html" for a in ARTICLES),
         "topics/alpha/index.html", "topics/alpha/page/2/index.html", "topics/alpha/feed.xml",
         "topics/beta/index.html", "topics/beta/feed.xml", "topics/other/index.html", "topics/other/feed.xml",
@@ -45,7 +45,7 @@ def test_summary_line_and_skipped_future_article(tmp_path: Path) -> None:
     assert lines[0] == (f"skipped {site}/content/beta/tomorrow.md: dated 2999-01-01, in the future "
                         "(it appears once that date has come)")
     assert re.fullmatch(r"built 4 articles, 1 draft left out, 1 future article left out, 3 topics, 4 tags: "
-                        r"17 pages and 8 feeds in \S+/public \(28 files written, 0 unchanged, 0 removed\) "
+                        r"17 pages and 8 feeds in \S+/public \(30 files written, 0 unchanged, 0 removed\) "
                         r"in \d+\.\d\d s", lines[1]), lines[1]
     assert len(lines) == 2 and run.err == ""
 
@@ -175,7 +175,7 @@ def test_rebuild_skips_unchanged_files_and_removes_deleted_articles(tmp_path: Pa
     before = snapshot(out)
     (out / "extra-by-hand.txt").write_text("mine")
     run = build(site)
-    assert "(0 files written, 28 unchanged, 0 removed)" in run.out
+    assert "(0 files written, 30 unchanged, 0 removed)" in run.out
     after = snapshot(out)
     assert all(after[k] == before[k] for k in before)  # same bytes, same modification times
     (site / "content/beta/minaret.md").unlink()

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from generator.server import Preview
+from generator.preview.server import Preview
 from tests.browser import chromium
 from tests.test_build_support import digest
 

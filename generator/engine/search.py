@@ -10,6 +10,7 @@ and the files it gave: a bundle whose pages are all the same is not indexed agai
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import shutil
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.engine import cache
 from generator.errors import DigestError
@@ -78,7 +80,93 @@ def index_pages(pages: Mapping[str, bytes | Path], *, prefix: str, language: str
             rel = path.relative_to(out).as_posix()
             if path.is_file() and not rel.startswith(_UNUSED):
                 files[rel] = path.read_bytes()
-        return files
+        return canonical(files)
+
+
+# Pagefind writes each filter's values in the order of a hash map whose seed changes from run to run,
+# and names files by a hash of their bytes: the same pages give other filter files (and so another
+# metadata file) each time. `canonical` sorts the values, so the same pages always give the same bytes.
+_SIGNATURE = b"pagefind_dcd"
+
+
+def canonical(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's `files` with every filter chunk's values in sorted order, renamed by their new hash."""
+    renames: dict[bytes, bytes] = {}
+    out: dict[str, bytes] = {}
+    for rel, data in files.items():
+        if not (rel.startswith("filter/") and rel.endswith(".pf_filter")):
+            continue
+        raw = gzip.decompress(data)
+        name, values = _cbor(raw, len(_SIGNATURE))[0]
+        chunk = _SIGNATURE + _encode([name, sorted(values, key=lambda pair: pair[0].encode("utf-8"))])
+        old = rel.removeprefix("filter/").removesuffix(".pf_filter")
+        new = old.split("_")[0] + "_" + hashlib.sha256(chunk).hexdigest()[: len(old.split("_", 1)[1])]
+        renames[old.encode()] = new.encode()
+        out[f"filter/{new}.pf_filter"] = gzip.compress(chunk, compresslevel=9, mtime=0)
+    for rel, data in files.items():
+        if rel.endswith(".pf_meta"):
+            raw = gzip.decompress(data)
+            for old, new in renames.items():
+                raw = raw.replace(old, new)
+            meta, end = _cbor(raw, len(_SIGNATURE))
+            if end == len(raw) and _SIGNATURE + _encode(meta) == raw and len(meta) == 6:
+                # [version, index chunks, fragments, filters, sorts, meta fields]: the filters and sorts
+                # are [name, ...] pairs listed in hash-map order.
+                meta[3:5] = [sorted(meta[3], key=lambda pair: pair[0]), sorted(meta[4], key=lambda pair: pair[0])]
+                raw = _SIGNATURE + _encode(meta)
+            old_meta = rel.removeprefix("pagefind.").removesuffix(".pf_meta")
+            lang, digits = old_meta.split("_", 1)
+            new_meta = f"{lang}_{hashlib.sha256(raw).hexdigest()[: len(digits)]}"
+            renames[old_meta.encode()] = new_meta.encode()
+            out[f"pagefind.{new_meta}.pf_meta"] = gzip.compress(raw, compresslevel=9, mtime=0)
+    for rel, data in files.items():
+        if rel == "pagefind-entry.json":
+            for old, new in renames.items():
+                data = data.replace(b'"' + old + b'"', b'"' + new + b'"')
+            out[rel] = data
+        elif not rel.endswith((".pf_filter", ".pf_meta")):
+            out[rel] = data
+    return dict(sorted(out.items()))
+
+
+def _cbor(data: bytes, at: int) -> tuple[Any, int]:
+    """The CBOR value at `data[at:]` (unsigned integers, text and arrays: all a filter chunk holds), and
+    where it ends."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        n = info
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        n, at = int.from_bytes(data[at:at + size], "big"), at + size
+    if major == 0:
+        return n, at
+    if major == 3:
+        return data[at:at + n].decode("utf-8"), at + n
+    if major == 4:
+        items = []
+        for _ in range(n):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at
+    raise DigestError(f"search: unexpected data in a Pagefind filter file (CBOR major type {major})")
+
+
+def _encode(value: Any) -> bytes:
+    """`value` as CBOR, each length in its shortest form (as Pagefind writes it)."""
+    def head(major: int, n: int) -> bytes:
+        if n < 24:
+            return bytes([major << 5 | n])
+        for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+            if n < 1 << (8 * size):
+                return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+        raise ValueError(n)
+    if isinstance(value, int):
+        return head(0, value)
+    if isinstance(value, str):
+        raw = value.encode("utf-8")
+        return head(3, len(raw)) + raw
+    return head(4, len(value)) + b"".join(_encode(v) for v in value)
 
 
 def page_hash(data: bytes) -> bytes:
