@@ -119,7 +119,8 @@ def main() -> None:
 
     bundles = cold[0][2]
     print(f"{args.articles} articles, {bundles} bundles, {args.runs} runs (medians)")
-    print(f"  cold build --no-cache: {med([c[0] for c in cold]):.2f} s, of which index {med([c[3] for c in cold]):.2f} s")
+    print(f"  cold build --no-cache: {med([c[0] for c in cold]):.2f} s, "
+          f"of which index {med([c[3] for c in cold]):.2f} s")
     print(f"  one-edit build: {med([e[0] for e in edit]):.2f} s, re-indexing {edit[0][1]} bundle(s) in "
           f"{med([e[3] for e in edit]):.2f} s")
     print(f"  Pagefind CLI over all article pages, one index: {med(cli):.2f} s")

@@ -167,7 +167,8 @@ def test_python_interface_matches_the_cli_output(tmp_path: Path) -> None:
     assert {j.path: render_job(env, j) for j in jobs} == {k: v for k, v in result.files.items()
                                                           if not k.startswith("static/")}
     theme = Path(__file__).resolve().parent.parent / "static"
-    assert static_files(config) == {f"static/{name}": theme / name for name in ("favicon.svg", "search.js", "style.css")}
+    names = ("favicon.svg", "search.js", "style.css")
+    assert static_files(config) == {f"static/{name}": theme / name for name in names}
     preview = plan_pages(config, loaded.site, base_url="http://127.0.0.1:8000/")
     home = next(j for j in preview if j.path == "index.html")
     assert home.context["page"]["canonical"] == "http://127.0.0.1:8000/"

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 
-from generator.engine import search
-from generator.pages import search as search_pages
 from generator.cli import main
-from generator.site.config import load_config
+from generator.engine import search
 from generator.errors import DigestError
+from generator.pages import search as search_pages
+from generator.site.config import load_config
 from tests.sitekit import write_article
 from tests.test_build_support import digest
 
@@ -23,6 +24,15 @@ def _populate(site: Path) -> None:
         write_article(site, "heritage" if i % 2 else "region", f"story-{i}", title=f"Story {i}",
                       date=f"{2023 + i % 2}-0{1 + i}-10", body=f"Body of story {i} with the word w{i}xq.",
                       tags=["mosul"])
+
+
+def _set_search(site: Path, value: str) -> int:
+    """Set `search:` in site.yaml (the bundled one names it); the line it is on."""
+    lines = [line for line in (site / "site.yaml").read_text(encoding="utf-8").splitlines()
+             if not line.startswith("search:")]
+    lines.insert(3, f"search: {value}")
+    (site / "site.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 4
 
 
 def _entries(out: Path) -> dict[str, dict]:
@@ -41,7 +51,8 @@ def test_only_articles_are_indexed_one_bundle_a_year(site_dir: Path) -> None:
     assert (out / "search/index.html").is_file()
     page = (out / "search/index.html").read_text(encoding="utf-8")
     assert 'data-bundles="/search/pagefind/2024/ /search/pagefind/2023/"' in page  # newest first: it has the runtime
-    assert (out / search.BUNDLES / "2024/pagefind.js").is_file() and not (out / search.BUNDLES / "2023/pagefind.js").exists()
+    bundles = out / search.BUNDLES
+    assert (bundles / "2024/pagefind.js").is_file() and not (bundles / "2023/pagefind.js").exists()
     assert "search/" not in (out / "sitemap.xml").read_text(encoding="utf-8")
     for html in out.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
@@ -52,8 +63,7 @@ def test_only_articles_are_indexed_one_bundle_a_year(site_dir: Path) -> None:
 
 def test_search_false_builds_no_index_and_shows_no_box(site_dir: Path) -> None:
     _populate(site_dir)
-    with open(site_dir / "site.yaml", "a", encoding="utf-8") as f:
-        f.write("search: false\n")
+    _set_search(site_dir, "false")
     run = digest("build", "--site", site_dir)
     assert run.code == 0, run.err
     out = site_dir / "public"
@@ -66,11 +76,10 @@ def test_search_false_builds_no_index_and_shows_no_box(site_dir: Path) -> None:
 
 @pytest.mark.parametrize("value", ["'no'", "1", "[true]"])
 def test_search_must_be_true_or_false(site_dir: Path, value: str) -> None:
-    text = (site_dir / "site.yaml").read_text(encoding="utf-8")
-    (site_dir / "site.yaml").write_text(text + f"search: {value}\n", encoding="utf-8")
+    line = _set_search(site_dir, value)
     with pytest.raises(DigestError) as info:
         load_config(site_dir)
-    assert f"site.yaml:{len(text.splitlines()) + 1}: search: " in str(info.value)
+    assert f"site.yaml:{line}: search: " in str(info.value)
     assert "is not a true/false" in str(info.value)
 
 
@@ -113,3 +122,25 @@ def test_index_pages_finds_a_word_in_one_page_only() -> None:
     assert json.loads(files["pagefind-entry.json"])["languages"]["en"]["page_count"] == 2
     assert not any(rel.startswith(search._UNUSED) for rel in files)
     assert search.index_pages(pages, prefix="/digest/", language="en") == files  # deterministic
+
+
+def test_the_preview_index_equals_the_build_index(site_dir: Path) -> None:
+    """Differential: the preview's background index of its in-memory site is the build's, byte for byte."""
+    from generator.engine.build import build_files
+    from generator.engine.rebuild import Rebuilder
+    from generator.preview.search import BackgroundIndex
+
+    _populate(site_dir)
+    built = {rel: data for rel, data in build_files(load_config(site_dir)).files.items()
+             if rel.startswith(search.BUNDLES)}
+    rebuilder = Rebuilder(site_dir)
+    assert rebuilder.full().error is None and rebuilder.views is not None
+    background = BackgroundIndex(lambda line: None, quiet=0.01)
+    try:
+        background.schedule(rebuilder.views.site, rebuilder.files, prefix="/", language="en")
+        deadline = time.monotonic() + 120
+        while background.runs == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert background.files == built
+    finally:
+        background.stop()
