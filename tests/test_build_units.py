@@ -95,7 +95,7 @@ def test_related_stays_linear_on_a_big_tag(monkeypatch: pytest.MonkeyPatch) -> N
     largest = [0]
     real = model.heapq.nsmallest
 
-    def counting(n: int, candidates: Any, key: Any) -> Any:
+    def counting(n: int, candidates: Any, key: Any = None) -> Any:
         largest[0] = max(largest[0], len(candidates))
         return real(n, candidates, key=key)
 

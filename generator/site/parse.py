@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.errors import BuildError, ContentError
+from generator.site import fastmd
 from generator.site.config import SiteConfig
 from generator.site.frontmatter import LineDict, split
 from generator.site.model import Article, FactBox, Image
@@ -192,7 +193,10 @@ FIELDS: Mapping[str, Field] = {
 
 
 def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: MarkdownIt) -> Article:
-    """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem."""
+    """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem.
+
+    `md` is `render.make_markdown()`; plain-prose bodies skip it (`fastmd`), with the same result.
+    """
     bad = _FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -222,15 +226,19 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
     if errors:
         raise BuildError(errors)
     when, has_time = values.pop("date")
-    tokens = md.parse(fm.body)
     highlights = values.get("highlights", ())
+    fast = fastmd.render(fm.body)  # plain prose, rendered as markdown-it-py would
+    if fast is None:
+        tokens = md.parse(fm.body)
+        fast = md.renderer.render(tokens, md.options, {}), _first_paragraph(tokens)
+    body_html, first_paragraph = fast
     return Article(
         key=article_path(when, values["slug"]),
         path=path,
         date=when,
         has_time=has_time,
-        body_html=md.renderer.render(tokens, md.options, {}),
-        summary=_shorten(highlights[0] if highlights else _first_paragraph(tokens)),
+        body_html=body_html,
+        summary=_shorten(highlights[0] if highlights else first_paragraph),
         words=len(fm.body.split()),
         id=values.pop("id", ""),
         tags=values.pop("tags", ()),
