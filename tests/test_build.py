@@ -38,7 +38,7 @@ def test_output_tree(built: Path) -> None:
              *(f"tags/{t}/feed.xml" for t in ("al-nuri-mosque", "beirut", "hezbollah", "talks"))}
     expected = {
         ".digest-output", "index.html", "404.html", "sitemap.xml", "robots.txt", "static/style.css",
-        "archive/index.html", "tags/index.html", "editions/index.html",
+        "static/search.js", "static/favicon.svg", "archive/index.html", "tags/index.html", "editions/index.html",
         *(f"{a}/index.html" for a in ARTICLES),
         "topics/alpha/index.html", "topics/alpha/page/2/index.html",
         "topics/beta/index.html", "topics/other/index.html",
@@ -57,7 +57,7 @@ def test_summary_line_and_skipped_future_article(tmp_path: Path) -> None:
     assert lines[0] == (f"skipped {site}/content/beta/tomorrow.md: dated 2999-01-01, in the future "
                         "(it appears once that date has come)")
     assert re.fullmatch(r"built 4 articles, 1 draft left out, 1 future article left out, 3 topics, 4 tags: "
-                        r"21 pages and 27 feeds in \S+/public \(57 files written, 0 unchanged, 0 removed\) "
+                        r"21 pages and 27 feeds in \S+/public \(59 files written, 0 unchanged, 0 removed\) "
                         r"in \d+\.\d\d s", lines[1]), lines[1]
     assert len(lines) == 2 and run.err == ""
 
@@ -190,7 +190,7 @@ def test_rebuild_skips_unchanged_files_and_removes_deleted_articles(tmp_path: Pa
     before = snapshot(out)
     (out / "extra-by-hand.txt").write_text("mine")
     run = build(site)
-    assert "(0 files written, 57 unchanged, 0 removed)" in run.out
+    assert "(0 files written, 59 unchanged, 0 removed)" in run.out
     after = snapshot(out)
     assert all(after[k] == before[k] for k in before)  # same bytes, same modification times
     (site / "content/beta/minaret.md").unlink()

@@ -16,6 +16,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.pages import search
 from generator.pages.editions import Edition, make_editions
 from generator.site import urls as u
 from generator.site.config import SiteConfig
@@ -64,6 +65,8 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "latest_edition": {"href": urls.href(u.edition_path(latest.key)),
                            "heading": edition_dates(latest.start, latest.end, latest.period)} if latest else None,
         "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
+        # The search page (its box is in every page's header), or None with `search: false`.
+        "search": {"href": urls.href(search.SEARCH), "strings": search.STRINGS} if config.search else None,
     }
     cards = {key: _card(a, urls, topics[a.topic]) for key, a in site.articles.items()}
     edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
@@ -314,10 +317,17 @@ def not_found_context(v: Views) -> Context:
     }
 
 
+def search_page_context(v: Views) -> Context:
+    """The search page: its box, filters and results are filled in the browser from the bundles."""
+    strings = search.STRINGS
+    page = page_context(v, search.SEARCH, strings["search_title"], f"Search the articles of {v.config.title}.")
+    return search.search_context(v.common, page, v.site, v.urls)
+
+
 def sitemap_context(pages: Sequence[Mapping[str, Any]]) -> Context:
-    """The sitemap of the given page contexts' `page` entries (the 404 page left out)."""
+    """The sitemap of the given page contexts' `page` entries (the 404 and search pages left out)."""
     return {"urls": tuple({"loc": p["canonical"], "lastmod": p["lastmod"]} for p in pages
-                          if p["path"] != u.NOT_FOUND)}
+                          if p["path"] not in (u.NOT_FOUND, search.SEARCH))}
 
 
 def robots_context(v: Views) -> Context:
