@@ -23,7 +23,7 @@ from generator.config import SiteConfig
 from generator.errors import BuildError, ContentError
 from generator.frontmatter import LineDict, split
 from generator.model import Article, FactBox, Image
-from generator.urls import article_path, check_slug, slugify
+from generator.urls import article_path, check_slug, is_web_url, slugify
 
 # Characters HTML and XML forbid or flag: C0/C1 controls (but tab and line
 # breaks), DEL and the non-characters.
@@ -98,6 +98,13 @@ def _when(value: Any) -> date | datetime | None:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _url(value: Any, config: SiteConfig) -> str:
+    url = _text(value)
+    if not is_web_url(url):
+        raise Problem(f"{url!r} is not a web address (write the original page's http:// or https:// URL)")
+    return url
 
 
 def _topic(value: Any, config: SiteConfig) -> str:
@@ -183,6 +190,8 @@ FIELDS: Mapping[str, Field] = {
     "tags": Field(_tags),
     "dateline": Field(_one_line),
     "source": Field(_one_line),
+    "author": Field(_one_line),
+    "url": Field(_url),
     "highlights": Field(_text_list),
     "images": Field(_images),
     "factboxes": Field(_factboxes),

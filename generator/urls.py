@@ -19,6 +19,20 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 100
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def is_web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host, no white space and no control characters: safe to link to."""
+    if not value or any(c.isspace() for c in value) or _CONTROL_RE.search(value):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+
+
 def check_slug(value: str) -> str | None:
     """None when `value` is a safe slug, else what is wrong with it."""
     if len(value) > SLUG_MAX:

@@ -21,7 +21,9 @@ from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.frontmatter import article_files, split
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
+from generator.importer.detect import DUMP, kind
 from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Record, format_manifest, parse_manifest, plan
+from generator.importer.records import read_scraped
 from generator.importer.report import explain as explain_lines
 from generator.importer.report import status_line, summary
 from generator.importer.segment import decode, segment
@@ -37,9 +39,12 @@ def run_import(
     classifier = Classifier.of(config)
     items: list[Item] = []
     errors: list[DigestError] = []
+    skipped: list[ContentError] = []  # records of JSON, JSON Lines or HTML inputs that could not be read
     for name in dumps:
         try:
-            items.extend(_read_dump(name, stdin, config, classifier))
+            found, bad = _read_dump(name, stdin, config, classifier)
+            items.extend(found)
+            skipped.extend(bad)
         except BuildError as exc:
             errors.extend(exc.errors)
         except DigestError as exc:
@@ -49,6 +54,8 @@ def run_import(
     files = _content_files(content_dir)
     manifest_path = content_dir / MANIFEST
     old_manifest = _read_manifest(manifest_path)
+    for problem in skipped:  # reported and left out; everything else is imported
+        print(f"error: {problem}", file=sys.stderr)
     decisions, records = plan(items, files, parse_manifest(old_manifest, shown(manifest_path)) if old_manifest
                               else {}, config, force=force)
     for decision in decisions:
@@ -64,11 +71,16 @@ def run_import(
         print(f"digest import: {conflicts} conflict{'s' if conflicts != 1 else ''} need{'' if conflicts != 1 else 's'} "
               "your attention: your edited files were kept (--force replaces them with the dump's version)",
               file=sys.stderr)
-        return 1
-    return 0
+    if skipped:
+        print(f"digest import: {len(skipped)} record{'s' if len(skipped) != 1 else ''} could not be read and "
+              f"{'were' if len(skipped) != 1 else 'was'} not imported (see above)", file=sys.stderr)
+    return 1 if conflicts or skipped else 0
 
 
-def _read_dump(name: str, stdin: BinaryIO, config: SiteConfig, classifier: Classifier) -> list[Item]:
+def _read_dump(
+    name: str, stdin: BinaryIO, config: SiteConfig, classifier: Classifier,
+) -> tuple[list[Item], list[ContentError]]:
+    """The input's articles and the records of it that could not be read (JSON, JSON Lines, HTML)."""
     shown = "<stdin>" if name == STDIN else name
     try:
         data = stdin.read() if name == STDIN else Path(name).read_bytes()
@@ -81,6 +93,9 @@ def _read_dump(name: str, stdin: BinaryIO, config: SiteConfig, classifier: Class
         raise ContentError(shown, None, None, f"cannot be read ({exc.strerror or exc})") from None
     except ValueError as exc:
         raise ContentError(shown, None, None, str(exc)) from None
+    if (input_kind := kind(text)) != DUMP:  # JSON, JSON Lines or HTML: scraper output
+        articles, bad = read_scraped(text, input_kind, shown, config.tz)
+        return [Item(article, classifier.classify(article)) for article in articles], bad
     items, errors = [], []
     for raw in segment(text, shown, config.tz):
         try:
@@ -91,7 +106,7 @@ def _read_dump(name: str, stdin: BinaryIO, config: SiteConfig, classifier: Class
         items.append(Item(article, classifier.classify(article)))
     if errors:
         raise BuildError(errors)
-    return items
+    return items, []
 
 
 def _content_files(content_dir: Path) -> dict[str, ContentFile]:
