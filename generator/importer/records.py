@@ -34,9 +34,9 @@ from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 from generator.errors import ContentError
-from generator.importer.clean import Article, clean
+from generator.importer.clean import Article, Image, clean
 from generator.importer.detect import HTML, JSON_LINES
-from generator.importer.lines import Line, norm
+from generator.importer.lines import Line, norm, split_credit
 from generator.importer.page import page_record
 from generator.importer.segment import RawArticle, parse_stamp
 from generator.urls import is_web_url
@@ -72,13 +72,13 @@ def json_records(text: str, kind: str, where: str) -> tuple[list[tuple[int, Any]
                     try:
                         records.append((number, json.loads(line)))
                     except json.JSONDecodeError as exc:
-                        broken.append(ContentError(where, number, None, f"not JSON ({exc.msg} at column {exc.colno})"))
+                        broken.append(ContentError(where, number, None, f"not JSON: {exc.msg} (column {exc.colno})"))
         elif text.lstrip().startswith("["):
             records = _array(text)
         else:
             records = [(text.count("\n", 0, len(text) - len(text.lstrip())) + 1, json.loads(text))]
     except json.JSONDecodeError as exc:
-        raise ContentError(where, exc.lineno, None, f"not JSON ({exc.msg} at column {exc.colno})") from None
+        raise ContentError(where, exc.lineno, None, f"not JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
         raise ContentError(where, None, None, "is JSON nested too deep to be an article") from None
     if not broken and not any(_looks_like_article(value) for _, value in records):
@@ -111,8 +111,26 @@ def _looks_like_article(value: Any) -> bool:
     return isinstance(value, Mapping) and any(k in value for k in TITLE_KEYS) and any(k in value for k in TEXT_KEYS)
 
 
-def article(record: Any, where: str, line: int | None, tz: tzinfo) -> Article:
-    """One scraper record as a clean article, or `ContentError` naming the record's line and field."""
+_RECORD_MISSING = {
+    "title": "is missing or empty (the article's headline is required)",
+    "text": "is missing or empty: article {title!r} has no text",
+    "date": "article {title!r} has no date (news-please: date_publish, trafilatura: date, newspaper4k: publish_date)",
+}
+_PAGE_MISSING = {
+    "title": "the page has no headline (no og:title, JSON-LD headline, <title> or <h1>)",
+    "text": "the page {title!r} has no article text that trafilatura could find",
+    "date": "the page {title!r} gives no date (no article:published_time, JSON-LD datePublished or <time datetime>)",
+}
+
+
+def article(record: Any, where: str, line: int | None, tz: tzinfo, captions: Sequence[str] = (), *,
+            page: bool = False) -> Article:
+    """One scraper record as a clean article, or `ContentError` naming the record's line and field.
+
+    `captions` are photo captions found beside the text (an HTML page's `<figcaption>`s); `page`
+    says the record is trafilatura's reading of an HTML page, for the messages.
+    """
+    missing = _PAGE_MISSING if page else _RECORD_MISSING
     if not isinstance(record, Mapping):
         raise ContentError(where, line, None, f"{_kind(record)} is not an article record (write one JSON object "
                            "per article, with title, text or maintext, and a date)")
@@ -120,18 +138,27 @@ def article(record: Any, where: str, line: int | None, tz: tzinfo) -> Article:
         raise ContentError(where, line, None, NOT_AN_ARTICLE.replace("is JSON but not", "this record is not"))
     title_key, title = _first_text(record, TITLE_KEYS, where, line)
     if title is None:
-        raise ContentError(where, line, "title", "is missing or empty (the article's headline is required)")
+        raise ContentError(where, line, None if page else "title", missing["title"])
     title = " ".join(title.split())
     text_key, text = _first_text(record, TEXT_KEYS, where, line)
     if text is None:
-        raise ContentError(where, line, text_key or "text", f"is missing or empty: article {title!r} has no text")
+        key = next((k for k in TEXT_KEYS if k in record), "text")
+        raise ContentError(where, line, None if page else key, missing["text"].format(title=title))
     date_key, stamp = _first_text(record, DATE_KEYS, where, line)
     if stamp is None:
-        raise ContentError(where, line, "date", f"article {title!r} has no date (news-please: date_publish, "
-                           "trafilatura: date, newspaper4k: publish_date)")
+        raise ContentError(where, line, None if page else "date", missing["date"].format(title=title))
     published = _published(stamp, date_key or "date", tz, where, line)
     raw = RawArticle(title, line or 1, published, (), _body(text, title, tz, line or 1))
-    return replace(clean(raw, where), author=_author(record, where, line), url=_url(record))
+    cleaned = clean(raw, where)
+    images = tuple(_image(caption) for caption in captions)
+    seen = {norm(image.caption) for image in images}
+    images += tuple(image for image in cleaned.images if norm(image.caption) not in seen)
+    return replace(cleaned, images=images, author=_author(record, where, line), url=_url(record))
+
+
+def _image(caption: str) -> Image:
+    split = split_credit(caption)
+    return Image(*split) if split else Image(caption)
 
 
 def _kind(value: Any) -> str:
@@ -231,8 +258,10 @@ def read_scraped(text: str, kind: str, where: str, tz: tzinfo) -> tuple[list[Art
     Raises `ContentError` when the input as a whole is unusable (broken JSON, no article
     in it, HTML without the extra installed).
     """
+    captions: tuple[str, ...] = ()
     if kind == HTML:
-        records: list[tuple[int | None, Any]] = [(None, page_record(text, where))]
+        record, captions = page_record(text, where)
+        records: list[tuple[int | None, Any]] = [(None, record)]
         errors: list[ContentError] = []
     else:
         found, errors = json_records(text, kind, where)
@@ -240,7 +269,7 @@ def read_scraped(text: str, kind: str, where: str, tz: tzinfo) -> tuple[list[Art
     articles = []
     for line, record in records:
         try:
-            articles.append(article(record, where, line, tz))
+            articles.append(article(record, where, line, tz, captions, page=kind == HTML))
         except ContentError as exc:
             errors.append(exc)
     return articles, sorted(errors, key=lambda e: e.line or 0)
