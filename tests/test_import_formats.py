@@ -16,26 +16,19 @@ from unittest import mock
 
 import pytest
 
-from generator.cli import main
 from generator.frontmatter import split
 from generator.importer.detect import DUMP, HTML, JSON, JSON_LINES, kind
+
+try:  # the import tests' helpers, when collected from the tests folder
+    from test_import_files import _run, _tree
+except ImportError:  # collected as a package (tests/__init__.py)
+    from tests.test_import_files import _run, _tree
 
 SCRAPED = Path(__file__).resolve().parent / "fixtures" / "scraped"
 PLAIN = {name: SCRAPED / f"plain.{name}" for name in ("txt", "html", "newsplease.json", "newspaper4k.json",
                                                       "trafilatura.json")}
 FULL = {name: SCRAPED / f"roundtrip.{name}" for name in ("txt", "html", "trafilatura.json")}
 PROVENANCE = ("url", "author")
-
-
-def _run(site: Path, capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
-    code = main(["import", "--site", str(site), *map(str, args)])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _tree(site: Path) -> dict[str, bytes]:
-    content = site / "content"
-    return {p.relative_to(content).as_posix(): p.read_bytes() for p in content.rglob("*") if p.is_file()}
 
 
 def _articles(site: Path) -> dict[str, tuple[dict, str]]:
