@@ -267,7 +267,8 @@ def test_hand_edits_to_an_imported_record_are_kept(site_dir: Path, capsys) -> No
     assert code == 0 and out.startswith("kept your edits: ") and _tree(site_dir) == before
 
 
-def test_the_same_article_from_another_format_keeps_its_file_and_id(site_dir: Path, capsys) -> None:
+def test_the_same_article_from_another_format_keeps_its_file_and_id(site_dir: Path, tmp_path: Path,
+                                                                    capsys) -> None:
     _run(site_dir, capsys, PLAIN["txt"])
     (path,) = (site_dir / "content").rglob("*.md")
     first = split(path.read_text(encoding="utf-8"), path).meta
@@ -276,3 +277,14 @@ def test_the_same_article_from_another_format_keeps_its_file_and_id(site_dir: Pa
     (again,) = (site_dir / "content").rglob("*.md")
     meta = split(again.read_text(encoding="utf-8"), again).meta
     assert again == path and meta["id"] == first["id"]
+    # The dump again: it knows no url or author, so it leaves them, and the file, as they are.
+    before = _tree(site_dir)
+    code, out, _err = _run(site_dir, capsys, PLAIN["txt"])
+    assert code == 0 and out.startswith(f"unchanged: {path}") and _tree(site_dir) == before
+    # A record with another URL does change it.
+    moved = tmp_path / "moved.json"
+    moved.write_text(PLAIN["newspaper4k.json"].read_text(encoding="utf-8").replace("/node/2580412/", "/node/9/"),
+                     encoding="utf-8")
+    code, out, _err = _run(site_dir, capsys, moved)
+    assert code == 0 and out.startswith(f"updated: {path}")
+    assert split(path.read_text(encoding="utf-8"), path).meta["url"] == "https://www.arabnews.com/node/9/middle-east"
