@@ -103,7 +103,8 @@ def _when(value: Any) -> date | datetime | None:
 def _url(value: Any, config: SiteConfig) -> str:
     url = _text(value)
     if not is_web_url(url):
-        raise Problem(f"{url!r} is not a web address (write the original page's http:// or https:// URL)")
+        raise Problem(f"{url!r} is not a web address (write the original page's http:// or https:// URL, with "
+                      "characters such as spaces and quotes percent-encoded)")
     return url
 
 

@@ -46,10 +46,13 @@ CASES = {
                         "x.md:5: highlights: is empty (write some text or remove the key)"),
     "script url": ("x.md", f"---\n{GOOD}url: javascript:alert(1)\n---\n",
                    "x.md:5: url: 'javascript:alert(1)' is not a web address (write the original page's http:// or "
-                   "https:// URL)"),
+                   "https:// URL, with characters such as spaces and quotes percent-encoded)"),
     "relative url": ("x.md", f"---\n{GOOD}url: /node/1\n---\n",
                      "x.md:5: url: '/node/1' is not a web address (write the original page's http:// or https:// "
-                     "URL)"),
+                     "URL, with characters such as spaces and quotes percent-encoded)"),
+    "quote in url": ("x.md", f"---\n{GOOD}url: 'https://example.org/?q=\"x\"'\n---\n",
+                     "x.md:5: url: 'https://example.org/?q=\"x\"' is not a web address (write the original page's "
+                     "http:// or https:// URL, with characters such as spaces and quotes percent-encoded)"),
     "author not text": ("x.md", f"---\n{GOOD}author: [Reuters, AFP]\n---\n",
                         "x.md:5: author: ['Reuters', 'AFP'] is a list, not text (write text; quote it if YAML reads "
                         "it as something else)"),

@@ -136,11 +136,11 @@ def article(record: Any, where: str, line: int | None, tz: tzinfo, captions: Seq
                            "per article, with title, text or maintext, and a date)")
     if not _looks_like_article(record):
         raise ContentError(where, line, None, NOT_AN_ARTICLE.replace("is JSON but not", "this record is not"))
-    title_key, title = _first_text(record, TITLE_KEYS, where, line)
+    _key, title = _first_text(record, TITLE_KEYS, where, line)
     if title is None:
         raise ContentError(where, line, None if page else "title", missing["title"])
     title = " ".join(title.split())
-    text_key, text = _first_text(record, TEXT_KEYS, where, line)
+    _key, text = _first_text(record, TEXT_KEYS, where, line)
     if text is None:
         key = next((k for k in TEXT_KEYS if k in record), "text")
         raise ContentError(where, line, None if page else key, missing["text"].format(title=title))
