@@ -288,3 +288,34 @@ def test_the_same_article_from_another_format_keeps_its_file_and_id(site_dir: Pa
     code, out, _err = _run(site_dir, capsys, moved)
     assert code == 0 and out.startswith(f"updated: {path}")
     assert split(path.read_text(encoding="utf-8"), path).meta["url"] == "https://www.arabnews.com/node/9/middle-east"
+
+
+CHROME_IN_BODY = {
+    "strip as a paragraph": ('<div class="entry-content">',
+                             '<div class="entry-content"><p>Short Url · Updated 9 December 2024 14:05 · Follow</p>'),
+    "links list inside the text": ('<p>Donors said', '<h3>Most popular</h3><ul><li><a href="/n/1">Saudi crown prince '
+                                   'receives Emir of Qatar</a></li><li><a href="/n/2">Oil prices steady as markets '
+                                   'weigh OPEC+ decision</a></li></ul><p>Donors said'),
+    "related list at the end": ("</div>\n  <div class=\"share-buttons bottom\">",
+                                '<p>Related</p><ul><li><a href="/n/3">Aid reaches north Gaza</a></li></ul></div>\n'
+                                '  <div class="share-buttons bottom">'),
+}
+
+
+@pytest.mark.parametrize("case", CHROME_IN_BODY)
+def test_chrome_that_trafilatura_keeps_in_the_text_is_dropped(case: str, site_dir: Path, tmp_path: Path,
+                                                               capsys) -> None:
+    """Metamorphic: page chrome inside the article's own container leaves the article as it was."""
+    import trafilatura
+
+    old, new = CHROME_IN_BODY[case]
+    page = FULL["html"].read_text(encoding="utf-8")
+    assert old in page
+    variant = tmp_path / "variant.html"
+    variant.write_text(page.replace(old, new, 1), encoding="utf-8")
+    kept = json.loads(trafilatura.extract(variant.read_text(encoding="utf-8"), output_format="json"))["text"]
+    assert any(word in kept for word in ("Short Url", "Most popular", "Related")), "trafilatura dropped it itself"
+    plain = _copy_site(site_dir, tmp_path, "plain")
+    _run(plain, capsys, FULL["html"])
+    assert _run(site_dir, capsys, variant)[0] == 0
+    assert _only(site_dir) == _only(plain)

@@ -19,9 +19,10 @@ site's time zone, like a dump's `Updated` time; a naive midnight is a day alone
 (news-please's value when the page gave no time).
 
 The text is then cleaned exactly like a dump's body: the headline repeated at
-its top and the `Short Url · Updated ... · Follow` strip are dropped, list items
-(`- ...`, trafilatura's) are bullets, and `clean` finds the dateline, captions,
-boxes, READ MORE lines and broken sentences.
+its top, the `Short Url · Updated ... · Follow` strip and headings of links to
+other stories ("Most popular", "Related", with any list under them) are dropped,
+list items (`- ...`, trafilatura's) are bullets, and `clean` finds the dateline,
+captions, boxes, READ MORE lines and broken sentences.
 """
 
 from __future__ import annotations
@@ -55,7 +56,12 @@ _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _STRIP_SPLIT_RE = re.compile(r"\s*[·|•]\s*")
 _STRIP_WORDS = frozenset({"short url", "follow"})
-_LIST_ITEM_RE = re.compile(r"[-*]\s+(?=\S)")
+_LIST_ITEM_RE = re.compile(r"[-*•]\s+(?=\S)")
+# A heading of links to other stories: it and the list under it are the page's, not the article's.
+_LINKS_HEADING_RE = re.compile(
+    r"(?:most (?:popular|read|viewed|shared)|trending(?: now)?|popular (?:now|stories)|related(?: articles| stories| "
+    r"news| coverage)?|read (?:also|next)|also read|more (?:stories|news|from \S.*)|you (?:may|might) also like|"
+    r"recommended(?: for you)?|latest (?:news|stories)|top stories)\s*:?", re.IGNORECASE)
 
 
 def json_records(text: str, kind: str, where: str) -> tuple[list[tuple[int, Any]], list[ContentError]]:
@@ -201,15 +207,20 @@ def _published(stamp: str, key: str, tz: tzinfo, where: str, line: int | None) -
 
 
 def _body(text: str, title: str, tz: tzinfo, line: int) -> tuple[Line, ...]:
-    """The text's lines as a dump body: the repeated headline and the header strip dropped, list items as bullets."""
+    """The text's lines as a dump body: the repeated headline, the header strip and lists of links to other
+    stories ("Most popular" and its items) dropped; list items as bullets."""
+    lines = [raw.strip() for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    lines = [text for text in lines if text and not _is_header_strip(text, tz)]
     out: list[Line] = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        stripped = raw.strip()
-        if not stripped or _is_header_strip(stripped, tz):
-            continue
-        if not out and norm(stripped) == norm(title):
-            continue  # the page's headline at the top of its text
+    links = False  # inside the list under a "Most popular" heading
+    for stripped in lines:
         item = _LIST_ITEM_RE.match(stripped)
+        if _LINKS_HEADING_RE.fullmatch(stripped):  # trafilatura often keeps the heading, not its links
+            links = True
+            continue
+        links = links and item is not None
+        if links or (not out and norm(stripped) == norm(title)):  # the headline at the top of the text
+            continue
         out.append(Line(line, f"• {stripped[item.end():]}" if item else stripped))
     return tuple(out)
 
