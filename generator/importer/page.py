@@ -37,10 +37,16 @@ def page_record(html: str, where: str) -> tuple[dict[str, Any], tuple[str, ...]]
     article's photo captions."""
     try:
         import trafilatura
+        from trafilatura.settings import use_config
     except ImportError:
         raise ContentError(where, None, None, INSTALL) from None
+    config = use_config()
+    # Below this size trafilatura falls back to the whole container's text as one line (headline,
+    # `Short Url · Updated · Follow`, share buttons and paragraphs run together): a brief of one or
+    # two paragraphs is an article too.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
     extracted = trafilatura.extract(
-        html, output_format="json", with_metadata=True, include_comments=False, include_tables=False,
+        html, output_format="json", with_metadata=True, include_comments=False, include_tables=False, config=config,
         # Dates from the page's metadata, its URL and its markup only: the extensive search guesses
         # from any date-like text (a "© 2024" footer becomes 2024-01-01).
         date_extraction_params={"extensive_search": False, "original_date": True},
