@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import frontmatter  # noqa: E402
+from generator.site import frontmatter  # noqa: E402
 
 TOPICS = ("iraq-militias", "israel-lebanon", "heritage", "region")
 CITIES = ("Baghdad", "Beirut", "Mosul", "Erbil", "Jerusalem", "Damascus", "Amman", "Cairo", "Riyadh", None)

@@ -100,7 +100,7 @@ def digest_cases(site: Path, runs: int) -> dict[str, tuple[float, float]]:
 def hugo_site(site: Path, dest: Path) -> Path:
     """The corpus as a Hugo site: same articles, topics and tags as taxonomies, paginated lists, RSS."""
     sys.path.insert(0, str(ROOT))
-    from generator import frontmatter
+    from generator.site import frontmatter
 
     if (dest / "hugo.toml").is_file():
         return dest  # converted by an earlier run: the corpus of a size is always the same
@@ -132,7 +132,7 @@ def hugo_site(site: Path, dest: Path) -> Path:
 def pelican_site(site: Path, dest: Path) -> Path:
     """The corpus as a Pelican site: categories for topics, tags, feeds for both, pagination by 10."""
     sys.path.insert(0, str(ROOT))
-    from generator import frontmatter
+    from generator.site import frontmatter
 
     if (dest / "pelicanconf.py").is_file():
         return dest

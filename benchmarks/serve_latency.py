@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.server import Preview  # noqa: E402
+from generator.preview.server import Preview  # noqa: E402
 from tests.browser import chromium  # noqa: E402
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator import __version__
-from generator.config import CONFIG_NAME, load_config
 from generator.errors import DigestError
+from generator.site.config import CONFIG_NAME, load_config
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -37,7 +37,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     config = load_config(args.site)
-    from generator.build import run_build
+    from generator.engine.build import run_build
 
     base_url = args.base_url
     if base_url is not None:
@@ -45,7 +45,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise DigestError(f"--base-url: {base_url!r} is not an absolute http(s) URL (e.g. https://example.org/)")
     output = Path(args.output) if args.output else None
-    from generator.parallel import default_jobs
+    from generator.engine.parallel import default_jobs
 
     if args.jobs is not None and args.jobs < 1:
         raise DigestError(f"--jobs: {args.jobs} is not a positive number of processes")
@@ -59,7 +59,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         # Not a site folder at all: refuse now. A broken site.yaml, by contrast,
         # is shown in the browser and fixed while the server keeps running.
         raise DigestError(f"{site / CONFIG_NAME}: not found (run digest in a site folder or pass --site DIR)")
-    from generator.server import run_serve
+    from generator.preview.server import run_serve
 
     return run_serve(site, host=args.host, port=args.port, open_browser=args.open, drafts=args.drafts,
                      out=sys.stdout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator import frontmatter
+from generator.site import frontmatter
 
 
 def write_article(site: Path, topic: str, slug: str, *, title: str, date: str, body: str = "Text.",

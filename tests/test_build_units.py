@@ -12,15 +12,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import model
-from generator.build import build_files, load_site, plan_pages, static_files
-from generator.config import load_config
+from generator.engine.build import build_files
+from generator.engine.load import load_site
+from generator.engine.sources import static_files
 from generator.errors import DigestError
-from generator.model import RELATED_LIMIT, make_site
-from generator.parse import parse_article
-from generator.render import make_env, make_markdown, render_job
-from generator.urls import Urls, output_path, slugify
-from generator.write import safe_join
+from generator.pages.plan import plan_pages
+from generator.pages.render import make_env, make_markdown, render_job
+from generator.publish.output import safe_join
+from generator.site import model
+from generator.site.config import load_config
+from generator.site.model import RELATED_LIMIT, make_site
+from generator.site.parse import parse_article
+from generator.site.urls import Urls, output_path, slugify
 from tests.test_build_support import FIXTURE, copy_fixture
 
 CONFIG = load_config(FIXTURE)
@@ -142,7 +145,7 @@ def test_any_file_gives_an_article_or_a_clean_error(body: str, stem: str) -> Non
                                     lambda inner: st.lists(inner, max_size=3)
                                     | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)))
 def test_any_front_matter_values_give_an_article_or_a_clean_error(meta: dict[str, object]) -> None:
-    from generator.frontmatter import dump
+    from generator.site.frontmatter import dump
 
     try:
         parse_article(dump(meta, "Body."), "content/x.md", "x", CONFIG, MD)

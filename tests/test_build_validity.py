@@ -48,7 +48,7 @@ def test_bundled_content_builds_every_article(bundled: Path) -> None:
 def _links_page(folder: Path) -> Path:
     """A page linking to random `url:` values digest accepts (and the importer keeps): the Nu checker must
     accept each as an href too (one Java run with the sites' pages)."""
-    from generator.urls import is_web_url
+    from generator.site.urls import is_web_url
 
     alphabet = [chr(c) for c in range(0x20, 0x7f)] + list("éبيروت€\u00a0\u2028")
     rng = random.Random(0)

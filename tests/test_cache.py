@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import incremental
 from generator.cli import main
+from generator.engine import incremental
 from tests.sitekit import write_article
 
 TOPIC = "heritage"
@@ -183,7 +183,7 @@ def test_a_cache_that_came_with_the_site_is_never_unpickled(tmp_path: Path, monk
     import hashlib
     import pickle
 
-    from generator import cache
+    from generator.engine import cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     marker = tmp_path / "pwned"

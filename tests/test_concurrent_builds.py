@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _SLOW_WRITER = """
 import sys, time
 from pathlib import Path
-from generator import write
+from generator.publish import write
 real = write.Publish.finish
 def finish(self):
     Path(sys.argv[1]).write_text("rendered")

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.config import load_config
 from generator.errors import DigestError
+from generator.site.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import frontmatter
 from generator.errors import ContentError
+from generator.site import frontmatter
 
 
 def test_split_reports_key_lines_and_body() -> None:

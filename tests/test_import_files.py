@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.frontmatter import split
+from generator.site.frontmatter import split
 
 DUMPS = Path(__file__).resolve().parent / "fixtures" / "dumps"
 LEBANON = DUMPS / "02_crlf_no_short_url.txt"

@@ -16,8 +16,8 @@ from unittest import mock
 
 import pytest
 
-from generator.frontmatter import split
 from generator.importer.detect import DUMP, HTML, JSON, JSON_LINES, kind
+from generator.site.frontmatter import split
 
 try:  # the import tests' helpers, when collected from the tests folder
     from test_import_files import _run, _tree

@@ -15,14 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.config import load_config
 from generator.errors import ContentError
-from generator.frontmatter import split
 from generator.importer.classify import Classifier
 from generator.importer.emit import article_id, render
 from generator.importer.records import DATE_KEYS, TEXT_KEYS, TITLE_KEYS, article
-from generator.parse import parse_article
-from generator.render import make_markdown
+from generator.pages.render import make_markdown
+from generator.site.config import load_config
+from generator.site.frontmatter import split
+from generator.site.parse import parse_article
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT)

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.config import load_config
-from generator.frontmatter import split
 from generator.importer.command import run_import
+from generator.site.config import load_config
+from generator.site.frontmatter import split
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.frontmatter import split
+from generator.site.frontmatter import split
 
 try:  # the variants test module's renderer, when collected from the tests folder
     from test_import_variants import rendered

@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.config import load_config
 from generator.errors import DigestError
-from generator.frontmatter import plain, split
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.emit import article_id, front_matter, render
 from generator.importer.markdown import escape
 from generator.importer.segment import decode, segment
+from generator.site.config import load_config
+from generator.site.frontmatter import plain, split
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = load_config(ROOT)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.frontmatter import split
+from generator.site.frontmatter import split
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "sources" / "000_dfe1e9900b68862a.txt"

@@ -9,7 +9,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from generator.cli import main
-from generator.frontmatter import split
+from generator.site.frontmatter import split
 
 DUMPS = Path(__file__).resolve().parent / "fixtures" / "dumps"
 GOOD = sorted(p.name for p in DUMPS.glob("[0-9]*.txt"))

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
 from generator.cli import main
+from generator.engine import parallel
 from tests.sitekit import write_article
 from tests.test_cache import TOPIC, populate, tree
 

@@ -10,15 +10,16 @@ from typing import Any
 
 import pytest
 
-from generator import incremental
-from generator import urls as u
-from generator.build import build_files, load_site
 from generator.cli import main
-from generator.config import load_config
-from generator.context import make_views
-from generator.plan import plan_showing, plan_views
-from generator.rebuild import Rebuilder
-from generator.watch import Change, ChangeSet, Kind
+from generator.engine import incremental
+from generator.engine.build import build_files
+from generator.engine.changes import Change, ChangeSet, Kind
+from generator.engine.load import load_site
+from generator.engine.rebuild import Rebuilder
+from generator.pages.context import make_views
+from generator.pages.plan import plan_showing, plan_views
+from generator.site import urls as u
+from generator.site.config import load_config
 from tests.sitekit import write_article
 from tests.test_cache import tree
 

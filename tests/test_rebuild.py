@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_files
-from generator.config import load_config
-from generator.rebuild import Rebuilder
-from generator.watch import Change, ChangeSet, classify
+from generator.engine.build import build_files
+from generator.engine.changes import Change, ChangeSet, classify
+from generator.engine.rebuild import Rebuilder
+from generator.site.config import load_config
 from tests.sitekit import write_article
 
 

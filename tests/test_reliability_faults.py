@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
 from generator.importer.command import TEMP_PREFIX
+from generator.publish import write
 from tests.test_build_support import copy_fixture, digest, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,7 +119,7 @@ def test_build_killed_at_random_moments_leaves_old_or_new_site(tmp_path: Path) -
 # Run a build that SIGKILLs itself just before or just after the output folder is swapped.
 _KILL_AT_SWAP = """
 import os, signal, sys
-from generator import write
+from generator.publish import write
 real = write._swap
 def swap(new, output):
     if sys.argv[1] == "before":

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import frontmatter
-from generator.render import make_markdown
+from generator.pages.render import make_markdown
+from generator.site import frontmatter
 from tests.test_build_support import copy_fixture, digest
 
 XSS = '<script>alert(1)</script><img src=x onerror=alert(2)><a href="javascript:alert(3)">x</a>"\'&'

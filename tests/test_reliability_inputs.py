@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.server import Preview
+from generator.preview.server import Preview
 from tests.test_build_support import copy_fixture, digest, snapshot
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"

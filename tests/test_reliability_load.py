@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.server import Preview
+from generator.preview.server import Preview
 from tests.test_build_support import copy_fixture
 
 PAGES = ["/", "/2024/11/first-strike/", "/topics/alpha/", "/tags/", "/archive/", "/feed.xml", "/static/style.css",

@@ -16,16 +16,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import frontmatter
-from generator.build import build_files
-from generator.config import load_config
+from generator.engine.build import build_files
 from generator.errors import BuildError, ContentError
 from generator.importer import lines
 from generator.importer.plan import _unique
-from generator.parse import FIELDS, parse_article
-from generator.render import make_markdown
-from generator.urls import check_slug, output_path, slugify
-from generator.write import safe_join
+from generator.pages.render import make_markdown
+from generator.publish.output import safe_join
+from generator.site import frontmatter
+from generator.site.config import load_config
+from generator.site.parse import FIELDS, parse_article
+from generator.site.urls import check_slug, output_path, slugify
 from tests.test_build_support import FIXTURE
 from tests.test_reliability_hostile import audit
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.server import Preview
+from generator.preview.server import Preview
 from tests.browser import chromium
 from tests.sitekit import write_article
 

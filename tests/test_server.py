@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.engine.rebuild import Rebuilder
 from generator.errors import DigestError
-from generator.rebuild import Rebuilder
-from generator.server import Preview, inject, resolve, url_of
+from generator.preview.server import Preview, inject, resolve, url_of
 from tests.sitekit import write_article
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.watch import Change, ChangeSet, Debouncer, Kind, classify
+from generator.engine.changes import Change, ChangeSet, Kind, classify
+from generator.preview.watch import Debouncer
 
 ROOT = Path("/site")
 

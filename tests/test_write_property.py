@@ -16,7 +16,8 @@ from pathlib import Path
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.write import MARKER, write_site
+from generator.publish.output import MARKER
+from generator.publish.write import write_site
 
 NAMES = st.sampled_from(["a", "b", "c", "index.html", "feed.xml"])
 PATHS = st.lists(NAMES, min_size=1, max_size=3).map("/".join)

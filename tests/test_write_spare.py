@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from generator.cli import main
-from generator.write import MARKER
+from generator.publish.output import MARKER
 from tests.test_cache import TOPIC, _edit_body, _edit_title, assert_same_as_clean, populate, tree
 
 
@@ -136,7 +136,7 @@ def test_a_folder_in_the_spares_place_that_digest_did_not_make_is_left_alone(sit
 
 def test_a_build_that_fails_half_way_through_writing_publishes_nothing(site_dir: Path) -> None:
     """Pages are written into the stage as they are rendered; an error after some were leaves the output."""
-    from generator.write import Publish
+    from generator.publish.write import Publish
 
     populate(site_dir)
     build(site_dir)

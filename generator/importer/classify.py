@@ -22,9 +22,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator.config import SiteConfig
 from generator.importer.clean import Article
 from generator.importer.lines import norm, slugify
+from generator.site.config import SiteConfig
 
 MAX_MENTIONS = 3
 PROMINENT_FACTOR = 2

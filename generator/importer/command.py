@@ -16,9 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from generator.config import SiteConfig
 from generator.errors import BuildError, ContentError, DigestError, shown
-from generator.frontmatter import article_files, split
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.detect import DUMP, kind
@@ -27,6 +25,8 @@ from generator.importer.records import read_scraped
 from generator.importer.report import explain as explain_lines
 from generator.importer.report import status_line, summary
 from generator.importer.segment import decode, segment
+from generator.site.config import SiteConfig
+from generator.site.frontmatter import article_files, split
 
 STDIN = "-"
 TEMP_PREFIX = ".digest-tmp-"  # a file being written; one left by a killed import is removed by the next

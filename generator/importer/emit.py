@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from generator.frontmatter import dump
 from generator.importer.clean import Article
 from generator.importer.lines import slugify
 from generator.importer.markdown import body
-from generator.parse import TAGS_MAX
+from generator.site.frontmatter import dump
+from generator.site.parse import TAGS_MAX
 
 ID_LENGTH = 12
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from generator import urls
+from generator.site import urls
 
 # Page furniture the scraper copied as lines of their own.
 _CHROME_WORDS = frozenset({"short url", "follow", "update"})

@@ -31,12 +31,12 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from generator.config import SiteConfig
 from generator.errors import DigestError
 from generator.importer.classify import Classification
 from generator.importer.clean import Article
 from generator.importer.emit import article_id, base_slug, digest, render
-from generator.urls import is_web_url
+from generator.site.config import SiteConfig
+from generator.site.urls import is_web_url
 
 MANIFEST = ".digest-import.json"
 MANIFEST_VERSION = 1

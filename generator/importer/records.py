@@ -40,7 +40,7 @@ from generator.importer.detect import HTML, JSON_LINES
 from generator.importer.lines import Line, norm, split_credit
 from generator.importer.page import page_record
 from generator.importer.segment import RawArticle, parse_stamp
-from generator.urls import is_web_url
+from generator.site.urls import is_web_url
 
 TITLE_KEYS = ("title", "title_page", "title_rss")
 TEXT_KEYS = ("maintext", "text")

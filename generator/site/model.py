@@ -16,8 +16,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from generator.config import SiteConfig
-from generator.urls import slugify
+from generator.site.config import SiteConfig
+from generator.site.urls import slugify
 
 RELATED_LIMIT = 4
 # Related articles are looked for among the RELATED_WINDOW nearest-in-date

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from generator.errors import DigestError
-from generator.stage import same_bytes
-from generator.write import MARKER, STAGING, WriteStats, marker_bytes, safe_join
+from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, safe_join
+from generator.publish.stage import same_bytes
 
 
 def write_in_place(output: Path, files: Mapping[str, bytes], previous: set[str], kept: set[str]) -> WriteStats:

@@ -33,32 +33,23 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator import cache
-from generator import urls as u
-from generator.build import (
-    Totals,
-    add_static,
-    content_files,
-    file_stamp,
-    sources,
-    split,
-    static_files,
-    when,
-)
-from generator.config import SiteConfig
-from generator.context import Views, listing, make_views, placement
+from generator.engine import cache
+from generator.engine.load import split, when
+from generator.engine.parallel import errors_of, parse_many, render_site
+from generator.engine.progress import Bar
+from generator.engine.sources import Stamp, add_static, content_files, file_stamp, sources, static_files
+from generator.engine.totals import Totals
 from generator.errors import DigestError
-from generator.model import Article, Site, make_site
-from generator.parallel import errors_of, parse_many, render_site
-from generator.plan import plan_edited
-from generator.progress import Bar
-from generator.render import make_env, render_job
-from generator.write import MARKER, Publish, WriteStats, write_site
+from generator.pages.context import Views, listing, make_views, placement
+from generator.pages.plan import plan_edited
+from generator.pages.render import make_env, render_job
+from generator.publish.output import MARKER, WriteStats
+from generator.publish.write import Publish, write_site
+from generator.site import urls as u
+from generator.site.config import SiteConfig
+from generator.site.model import Article, Site, make_site
 
 RACY_NS = 2_000_000_000  # a file modified this close before a build is checked by content next time
-Stamp = tuple[int, int, int]
-
-
 SHARDS = 16  # parsed articles are kept in this many files, so one edit rewrites one of them
 
 

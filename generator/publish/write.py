@@ -1,4 +1,4 @@
-"""The only code that writes the output folder.
+"""The output folder, replaced as a whole (this and `inplace` are the only code that writes it).
 
 `write_site` is handed every output file as bytes, already rendered, and
 replaces the output folder as a whole, so that at every moment, even when the
@@ -24,7 +24,7 @@ When the output's parent folder cannot hold the sibling (not writable) or the
 output cannot be renamed (a mount point), files are replaced one by one in
 place instead, each atomically (`inplace.write_in_place`).
 
-`MARKER` lists the files digest wrote, so only those are ever deleted.
+`output.MARKER` lists the files digest wrote, so only those are ever deleted.
 """
 
 from __future__ import annotations
@@ -36,35 +36,16 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TextIO
 
 from generator.errors import DigestError
-from generator.stage import Filler
+from generator.publish.inplace import write_in_place
+from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, previous_files, safe_join
+from generator.publish.stage import Filler
 
-MARKER = ".digest-output"
-STAGING = ".digest-staging-"
-_HEADER = "# Written by `digest build`. digest deletes the files listed here when it no longer produces them.\n"
 # Errors that mean "this folder cannot be swapped": fall back to replacing files in place.
 _NO_SWAP = (errno.EACCES, errno.EPERM, errno.EBUSY, errno.EXDEV)
-
-
-@dataclass(frozen=True, slots=True)
-class WriteStats:
-    written: int
-    unchanged: int
-    removed: int
-
-
-def safe_join(root: Path, rel: str) -> Path:
-    """`root / rel` for a plain relative posix path that cannot leave `root`, else `DigestError`."""
-    parts = PurePosixPath(rel).parts
-    bad = (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/")[0]
-           or any(p in ("", ".", "..") for p in rel.split("/")) or parts[0] == MARKER or parts[0].startswith(STAGING))
-    if bad:
-        raise DigestError(f"{rel!r}: not a safe output path (it must stay inside the output folder)")
-    return root.joinpath(*parts)
 
 
 def check_output(output: Path, sources: Iterable[Path] = ()) -> None:
@@ -81,19 +62,6 @@ def check_output(output: Path, sources: Iterable[Path] = ()) -> None:
     if output.is_dir() and not (output / MARKER).is_file() and any(output.iterdir()):
         raise DigestError(f"{output}: this folder was not created by digest (it has files but no {MARKER}); "
                           "refusing to write into it: choose another --output, or empty it yourself")
-
-
-def previous_files(output: Path) -> set[str]:
-    """The files the last build wrote into `output`, as listed in its `MARKER`."""
-    try:
-        lines = (output / MARKER).read_text(encoding="utf-8").splitlines()
-    except (FileNotFoundError, NotADirectoryError):
-        return set()
-    return {line for line in lines if line and not line.startswith("#")}
-
-
-def marker_bytes(paths: Iterable[str]) -> bytes:
-    return (_HEADER + "".join(f"{p}\n" for p in sorted(paths))).encode("utf-8")
 
 
 def write_site(output: Path, files: Mapping[str, bytes], *, sources: Iterable[Path] = (),
@@ -182,7 +150,6 @@ class Publish:
             if not self.opened:
                 self._open()
             if self.filler is None:
-                from generator.inplace import write_in_place
                 return write_in_place(self.output, self.pending or {}, self.previous, self.keep)
             filler, self.filler = self.filler, None
             try:
@@ -194,7 +161,6 @@ class Publish:
             if not swapped:  # the output cannot be renamed after all: the stage's files are written in place
                 files = {rel: (self.stage / rel).read_bytes() for rel in self.names}
                 shutil.rmtree(self.stage, ignore_errors=True)
-                from generator.inplace import write_in_place
                 return write_in_place(self.output, files, self.previous, self.keep)
             _give_back(self.stage, self.output)  # now the previous site
             removed = len(self.previous - self.names - filled.carried)

@@ -30,9 +30,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from watchdog.observers.api import BaseObserver
 
+from generator.engine.changes import ChangeSet
+from generator.engine.rebuild import Outcome, Rebuilder
 from generator.errors import DigestError
-from generator.rebuild import Outcome, Rebuilder
-from generator.watch import ChangeSet, Debouncer, watch
+from generator.preview.watch import Debouncer, watch
 
 EVENTS_PATH = "/__digest/events"
 SCRIPT_PATH = "/__digest/livereload.js"
@@ -188,7 +189,7 @@ class Handler(BaseHTTPRequestHandler):
         if split.path == EVENTS_PATH:
             return self._events(parse_qs(split.query).get("path", ["/"])[0])
         if split.path == SCRIPT_PATH:
-            script = resources.files("generator").joinpath("livereload.js").read_bytes()
+            script = resources.files("generator.preview").joinpath("livereload.js").read_bytes()
             return self._send(200, content_type(SCRIPT_PATH), script, head)
         rel = resolve(split.path)
         files, error, _epoch = self.state.snapshot()

@@ -19,11 +19,11 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator.config import SiteConfig
 from generator.errors import BuildError, ContentError
-from generator.frontmatter import LineDict, split
-from generator.model import Article, FactBox, Image
-from generator.urls import article_path, check_slug, is_web_url, slugify
+from generator.site.config import SiteConfig
+from generator.site.frontmatter import LineDict, split
+from generator.site.model import Article, FactBox, Image
+from generator.site.urls import article_path, check_slug, is_web_url, slugify
 
 # Characters HTML and XML forbid or flag: C0/C1 controls (but tab and line
 # breaks), DEL and the non-characters.

@@ -21,13 +21,13 @@ from typing import Any, TypeVar
 
 import jinja2
 
-from generator.cache import content_hash
-from generator.config import SiteConfig
-from generator.context import Views
+from generator.engine.cache import content_hash
 from generator.errors import BuildError, ContentError, DigestError
-from generator.parse import parse_article
-from generator.plan import Part, Planner, closing_jobs, plan_parts, sitemap_entry
-from generator.render import make_markdown, render_job
+from generator.pages.context import Views
+from generator.pages.plan import Part, Planner, closing_jobs, plan_parts, sitemap_entry
+from generator.pages.render import make_markdown, render_job
+from generator.site.config import SiteConfig
+from generator.site.parse import parse_article
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -19,8 +19,8 @@ import jinja2
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
-from generator.config import SiteConfig
 from generator.errors import DigestError, shown
+from generator.site.config import SiteConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ def theme_dir(kind: str) -> Path:
     `generator/theme_static`, mapped from the project's top-level folders by
     pyproject.toml); a source checkout or editable install uses those folders.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     packaged = package / f"theme_{kind}"
     return packaged if packaged.is_dir() else package.parent / kind
 

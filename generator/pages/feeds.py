@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from email.utils import format_datetime
 from html import escape
 
-from generator import urls as u
-from generator.context import Context, Views
-from generator.model import Article
+from generator.pages.context import Context, Views
+from generator.site import urls as u
+from generator.site.model import Article
 
 
 def rfc822(article: Article) -> str:

@@ -29,14 +29,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator import urls as u
-from generator.build import ParseCache, add_static, load_site, parse_files
-from generator.config import SiteConfig, load_config
-from generator.context import Views, listing, make_views, placement
+from generator.engine.changes import Change, ChangeSet, Kind
+from generator.engine.load import ParseCache, load_site, parse_files
+from generator.engine.sources import add_static
 from generator.errors import BuildError, DigestError
-from generator.plan import plan_edited, plan_views
-from generator.render import make_env, render_job
-from generator.watch import Change, ChangeSet, Kind
+from generator.pages.context import Views, listing, make_views, placement
+from generator.pages.plan import plan_edited, plan_views
+from generator.pages.render import make_env, render_job
+from generator.site import urls as u
+from generator.site.config import SiteConfig, load_config
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator import urls as u
-from generator.config import SiteConfig
-from generator.context import (
+from generator.pages.context import (
     Views,
     archive_context,
     article_context,
@@ -28,9 +26,11 @@ from generator.context import (
     tags_context,
     topic_contexts,
 )
-from generator.feeds import FeedSpec, feed_specs, feeds_showing, spec_context
-from generator.model import Site
-from generator.render import PageJob
+from generator.pages.feeds import FeedSpec, feed_specs, feeds_showing, spec_context
+from generator.pages.render import PageJob
+from generator.site import urls as u
+from generator.site.config import SiteConfig
+from generator.site.model import Site
 
 Part = tuple[str, str]  # (kind, name): ("article", key), ("tag", slug), ("feed", path), ("home", "") ...
 

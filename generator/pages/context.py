@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from generator import urls as u
-from generator.config import SiteConfig
-from generator.model import Article, Site, Tag, Topic
+from generator.site import urls as u
+from generator.site.config import SiteConfig
+from generator.site.model import Article, Site, Tag, Topic
 
 Context = dict[str, Any]
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

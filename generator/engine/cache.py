@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.config import CONFIG_NAME, SiteConfig
-from generator.render import theme_dir
+from generator.pages.render import theme_dir
+from generator.site.config import CONFIG_NAME, SiteConfig
 
 CACHE_DIR = ".digest-cache"
 MAGIC = b"digest-cache 1\n"
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def cache_dir(config: SiteConfig) -> Path:

@@ -1,0 +1,62 @@
+"""The site's inputs on disk: its articles, its static files (the theme's, overridden by the site's own),
+their stat stamps, and the folders the output must keep clear of. Used by every build engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator.errors import DigestError
+from generator.pages.render import theme_dir
+from generator.site import urls as u
+from generator.site.config import CONFIG_NAME, SiteConfig
+from generator.site.frontmatter import article_files
+
+Stamp = tuple[int, int, int]  # (mtime_ns, size, inode)
+
+
+def content_files(config: SiteConfig) -> list[Path]:
+    """Every `.md` file under `content/`, sorted; dotfiles and dot-folders are ignored. A broken or looping
+    symbolic link is listed too, so that reading it reports it."""
+    root = config.content_dir
+    if not root.is_dir():
+        raise DigestError(f"{config.path.parent / 'content'}: not found (articles go in content/, "
+                          "e.g. written by `digest import`)")
+    return article_files(root)
+
+
+def file_stamp(file: Path) -> Stamp:
+    st = file.stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def static_files(config: SiteConfig) -> dict[str, Path]:
+    """Output path (`static/...`) -> source file: the default theme's, overridden by the site's own."""
+    files: dict[str, Path] = {}
+    for root in (theme_dir("static"), config.static_dir):
+        if root.is_dir():
+            for path in root.rglob("*"):
+                rel = path.relative_to(root)
+                if path.is_file() and not any(p.startswith(".") or p.endswith("~") for p in rel.parts):
+                    files[u.STATIC + rel.as_posix()] = path
+    return dict(sorted(files.items()))
+
+
+def add_static(config: SiteConfig, files: dict[str, bytes], *, generated: Iterable[str] = ()) -> int:
+    """Add the static files' bytes to `files` (never over a generated file, there or in `generated`); their number."""
+    static = static_files(config)
+    taken = set(generated)
+    for rel, source in static.items():
+        if rel in files or rel in taken:
+            raise DigestError(f"{source}: would overwrite the generated {rel} (rename it)")
+        try:
+            files[rel] = source.read_bytes()
+        except OSError as exc:
+            raise DigestError(f"{source}: cannot be read ({exc.strerror})") from None
+    return len(static)
+
+
+def sources(config: SiteConfig) -> tuple[Path, ...]:
+    """The site's own folders and files, which the output folder must stay clear of."""
+    return (config.content_dir, config.templates_dir, config.static_dir, config.root / CONFIG_NAME)

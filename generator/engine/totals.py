@@ -1,0 +1,35 @@
+"""What a build reports: the `Totals` of the site it built, and its one summary line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.publish.output import WriteStats
+from generator.site.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What the summary line reports of a build."""
+
+    articles: int
+    topics: int
+    tags: int
+    pages: int
+    feeds: int
+    drafts: int = 0
+    skipped: tuple[Article, ...] = ()
+
+
+def summary_line(t: Totals, stats: WriteStats, target: str, seconds: float) -> str:
+    left_out = "".join(f", {_count(n, what)} left out"
+                       for n, what in ((t.drafts, "draft"), (len(t.skipped), "future article")) if n)
+    return (f"built {_count(t.articles, 'article')}{left_out}, {_count(t.topics, 'topic')}, "
+            f"{_count(t.tags, 'tag')}: {_count(t.pages, 'page')} and {_count(t.feeds, 'feed')} "
+            f"in {target} ({_count(stats.written, 'file')} written, {stats.unchanged} unchanged, "
+            f"{stats.removed} removed) "
+            f"in {seconds:.2f} s")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
