@@ -176,6 +176,14 @@ def test_json_lines_batch_imports_the_good_records_and_names_each_bad_line(
     assert errors[-1] == "digest import: 6 records could not be read and were not imported (see above)"
 
 
+def test_a_batch_of_bad_records_only_writes_nothing(site_dir: Path, tmp_path: Path, capsys) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps(_record(title="")) + "\n" + json.dumps(_record(maintext="")) + "\n", encoding="utf-8")
+    code, out, err = _run(site_dir, capsys, batch)
+    assert (code, out, _tree(site_dir)) == (1, "0 articles from 1 dump\n", {})
+    assert err.splitlines()[-1] == "digest import: 2 records could not be read and were not imported (see above)"
+
+
 def test_json_array_names_the_line_each_bad_record_starts_on(site_dir: Path, tmp_path: Path, capsys) -> None:
     batch = tmp_path / "batch.json"
     batch.write_text(json.dumps([_record(), _record(title=""), _record(title="Another", date_publish="soon")],

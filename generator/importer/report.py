@@ -83,7 +83,7 @@ def summary(decisions: Sequence[Decision], inputs: int, *, dry_run: bool) -> str
     articles = f"{len(decisions)} article{'s' if len(decisions) != 1 else ''}"
     dumps = f"{inputs} dump{'s' if inputs != 1 else ''}"
     tail = " (dry run: nothing written)" if dry_run else ""
-    return f"{articles} from {dumps}: {', '.join(parts)}{tail}"
+    return f"{articles} from {dumps}" + (f": {', '.join(parts)}" if parts else "") + tail
 
 
 def _num(value: float) -> str:
