@@ -27,7 +27,8 @@ from generator.engine.totals import Totals, summary_line
 from generator.errors import shown
 from generator.pages.context import date_iso, make_views
 from generator.pages.render import make_env
-from generator.publish.write import Publish, output_lock
+from generator.publish.lock import output_lock
+from generator.publish.write import Publish
 from generator.site import urls as u
 from generator.site.config import SiteConfig
 from generator.site.model import Article, Site

@@ -23,6 +23,7 @@ import jinja2
 
 from generator.engine.cache import content_hash
 from generator.errors import BuildError, ContentError, DigestError
+from generator.lifetime import die_with_parent
 from generator.pages.context import Views
 from generator.pages.plan import Part, Planner, closing_jobs, plan_parts, sitemap_entry
 from generator.pages.render import make_markdown, render_job
@@ -48,7 +49,8 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _start(fn: Callable[[Any, Any], Any], payload: Any) -> None:
+def _start(parent: int, fn: Callable[[Any, Any], Any], payload: Any) -> None:
+    die_with_parent(parent)  # a killed build leaves no worker behind
     _TASK[:] = [fn, payload]
 
 
@@ -83,7 +85,8 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
     # copy-on-write, copy) all of them in every worker. Frozen, they are left alone.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(fn, payload)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                                 initargs=(os.getpid(), fn, payload)) as pool:
             for chunk, result in zip(chunks, pool.map(_run, chunks), strict=True):
                 results.append(each(result) if each else result)
                 if progress:

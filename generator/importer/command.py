@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+from generator.durable import fsync_dir, fsync_file
 from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
@@ -148,14 +149,20 @@ def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, 
         for leftover in content_dir.rglob(f"{TEMP_PREFIX}*") if content_dir.is_dir() else ():
             if leftover.is_file() and not leftover.is_symlink():
                 leftover.unlink()
+        folders = set()
         for decision in decisions:
             if decision.text is not None:
                 _atomic_write(content_dir / decision.path, decision.text)
+                folders.update((content_dir / decision.path).parents[:len(Path(decision.path).parts)])
             if decision.remove:
                 (content_dir / decision.remove).unlink(missing_ok=True)
+                folders.add((content_dir / decision.remove).parent)
         manifest = format_manifest(records)
         if manifest != old_manifest and (records or old_manifest):
             _atomic_write(content_dir / MANIFEST, manifest)
+            folders.add(content_dir)
+        for folder in sorted(folders):  # the renames on disk before an article is reported as written
+            fsync_dir(folder)
     except OSError as exc:
         raise DigestError(f"{shown(Path(exc.filename or content_dir))}: cannot write ({exc.strerror})") from None
 
@@ -166,6 +173,7 @@ def _atomic_write(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
+            fsync_file(handle)  # the bytes on disk before the name points at them
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

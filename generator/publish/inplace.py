@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from generator.durable import syncfs
 from generator.errors import DigestError
 from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, safe_join
 from generator.publish.stage import same_bytes
@@ -32,6 +33,7 @@ def write_in_place(output: Path, files: Mapping[str, bytes], previous: set[str],
         for i, rel in enumerate(changed):
             staged[rel] = staging / str(i)
             staged[rel].write_bytes(files[rel])
+        syncfs(staging)  # every new page on disk before any is moved into place
         _mark(output, previous | set(files) | kept)
         removed = _remove(output, sorted(previous - set(files) - kept))
         for rel in changed:
@@ -40,6 +42,7 @@ def write_in_place(output: Path, files: Mapping[str, bytes], previous: set[str],
                 raise DigestError(f"{output / rel}: a link in the output folder points outside it (remove it)")
             os.replace(staged[rel], targets[rel])
         _mark(output, set(files) | kept)
+        syncfs(output)  # and the renames
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return WriteStats(written=len(changed), unchanged=len(files) - len(changed) + len(kept), removed=removed)

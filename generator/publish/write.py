@@ -37,8 +37,8 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
+from generator.durable import fsync_dir, syncfs
 from generator.errors import DigestError
 from generator.publish.inplace import write_in_place
 from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, previous_files, safe_join
@@ -154,7 +154,9 @@ class Publish:
             filler, self.filler = self.filler, None
             try:
                 filled = filler.finish(marker_bytes)
+                syncfs(self.stage)  # the whole next site on disk before it is swapped in
                 swapped = _swap(self.stage, self.output)
+                fsync_dir(self.output.parent)  # and the swap itself
             except BaseException:
                 _give_back(self.stage, self.output)
                 raise
@@ -285,41 +287,3 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(b))
-
-
-class output_lock:  # noqa: N801 (used as a context manager, like a function)
-    """An exclusive lock on the output's parent folder, held for a whole build.
-
-    A second build of the same output waits until the first has finished, and only
-    then reads its inputs: the build that starts last always writes last, so the
-    output never goes back to an older state. Where there is no `fcntl` (not
-    POSIX), there is no lock.
-    """
-
-    def __init__(self, output: Path, waiting: TextIO | None = None) -> None:
-        self.folder = Path(output).resolve().parent
-        self.waiting = waiting
-        self.fd = -1
-
-    def __enter__(self) -> output_lock:
-        try:
-            import fcntl
-        except ImportError:
-            return self
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(self.folder, os.O_RDONLY)
-        except OSError as exc:
-            raise DigestError(f"{self.folder}: cannot write the site here ({exc.strerror or exc})") from None
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if self.waiting is not None:
-                print(f"waiting for another build writing in {self.folder} to finish", file=self.waiting, flush=True)
-            fcntl.flock(self.fd, fcntl.LOCK_EX)  # released when the descriptor is closed
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
