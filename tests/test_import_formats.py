@@ -159,7 +159,7 @@ def test_json_lines_batch_imports_the_good_records_and_names_each_bad_line(
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
     code, out, err = _run(site_dir, capsys, batch)
     assert code == 1
-    assert out.endswith("2 articles from 1 dump: 2 created\n")
+    assert out.endswith("8 articles from 1 dump: 2 created, 6 not imported\n")
     assert sorted(_articles(site_dir)) == ["Iraq's parliament passes law to return seized Yazidi land in Sinjar",
                                            "Second good record about Sinjar"]
     errors = err.splitlines()
@@ -173,15 +173,15 @@ def test_json_lines_batch_imports_the_good_records_and_names_each_bad_line(
         f"error: {batch}:8: date: article 'No date at all' has no date (news-please: date_publish, "
         "trafilatura: date, newspaper4k: publish_date)",
     ]
-    assert errors[-1] == "digest import: 6 records could not be read and were not imported (see above)"
+    assert errors[-1] == "digest import: 6 articles not imported (see the errors above); everything else was"
 
 
 def test_a_batch_of_bad_records_only_writes_nothing(site_dir: Path, tmp_path: Path, capsys) -> None:
     batch = tmp_path / "batch.jsonl"
     batch.write_text(json.dumps(_record(title="")) + "\n" + json.dumps(_record(maintext="")) + "\n", encoding="utf-8")
     code, out, err = _run(site_dir, capsys, batch)
-    assert (code, out, _tree(site_dir)) == (1, "0 articles from 1 dump\n", {})
-    assert err.splitlines()[-1] == "digest import: 2 records could not be read and were not imported (see above)"
+    assert (code, out, _tree(site_dir)) == (1, "2 articles from 1 dump: 2 not imported\n", {})
+    assert err.splitlines()[-1] == "digest import: 2 articles not imported (see the errors above); everything else was"
 
 
 def test_json_array_names_the_line_each_bad_record_starts_on(site_dir: Path, tmp_path: Path, capsys) -> None:
@@ -191,7 +191,7 @@ def test_json_array_names_the_line_each_bad_record_starts_on(site_dir: Path, tmp
     code, out, err = _run(site_dir, capsys, batch)
     text = batch.read_text(encoding="utf-8").split("\n")
     starts = [n for n, line in enumerate(text, start=1) if line == "  {"]
-    assert code == 1 and out.endswith("1 article from 1 dump: 1 created\n")
+    assert code == 1 and out.endswith("3 articles from 1 dump: 1 created, 2 not imported\n")
     assert err.splitlines()[:2] == [
         f"error: {batch}:{starts[1]}: title: is missing or empty (the article's headline is required)",
         f"error: {batch}:{starts[2]}: date_publish: 'soon' is not a date (write 2024-11-15, 2024-11-15 10:32:00 or "

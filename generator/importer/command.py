@@ -2,9 +2,12 @@
 
 Nothing is written until every input has been read and understood: a bad input
 (missing, a folder, binary, not UTF-8, empty, no article) is reported with all
-the others and the run stops with exit status 1. Files are written atomically
-(a temporary dotfile in the same folder, then `os.replace`); `--dry-run` prints
-the same lines and writes nothing.
+the others and the run stops with exit status 1. An article that cannot be read
+(no headline, an impossible date, no text) is reported on its own line and left
+out; the others are imported and the exit status is 1. Each imported article is
+self-checked (`check`): findings are warnings, errors with `--strict`. Files are
+written atomically (a temporary dotfile in the same folder, then `os.replace`);
+`--dry-run` prints the same lines and writes nothing.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from generator.durable import fsync_dir, fsync_file
 from generator.errors import BuildError, ContentError, DigestError, shown
+from generator.importer.check import check
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.detect import DUMP, kind
@@ -25,7 +30,7 @@ from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Recor
 from generator.importer.records import read_scraped
 from generator.importer.report import explain as explain_lines
 from generator.importer.report import status_line, summary
-from generator.importer.segment import decode, segment
+from generator.importer.segment import decode, segment_all
 from generator.site.config import SiteConfig
 from generator.site.frontmatter import article_files, split
 
@@ -33,30 +38,43 @@ STDIN = "-"
 TEMP_PREFIX = ".digest-tmp-"  # a file being written; one left by a killed import is removed by the next
 
 
+@dataclass
+class _Read:
+    """What the inputs gave: articles to import, articles left out (errors), warnings about imported ones."""
+
+    items: list[Item] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    failed: int = 0  # articles left out
+
+
 def run_import(
     config: SiteConfig, dumps: Sequence[str], *, content_dir: Path, dry_run: bool, force: bool,
-    explain: bool, out: TextIO, stdin: BinaryIO,
+    explain: bool, out: TextIO, stdin: BinaryIO, strict: bool = False, err: TextIO | None = None,
 ) -> int:
+    err = err if err is not None else sys.stderr
     classifier = Classifier.of(config)
-    items: list[Item] = []
-    errors: list[DigestError] = []
-    skipped: list[ContentError] = []  # records of JSON, JSON Lines or HTML inputs that could not be read
+    read = _Read()
+    refused = False
+    problems: list[DigestError] = []  # in input order, for a refused run
     for name in dumps:
+        before = len(read.errors)
         try:
-            found, bad = _read_dump(name, stdin, config, classifier)
-            items.extend(found)
-            skipped.extend(bad)
-        except BuildError as exc:
-            errors.extend(exc.errors)
+            _read_dump(name, stdin, config, classifier, read, strict=strict)
         except DigestError as exc:
-            errors.append(exc)
-    if errors:
-        raise errors[0] if len(errors) == 1 else BuildError(errors)
+            problems.append(exc)
+            refused = True
+        problems.extend(read.errors[before:])
+    if refused:  # an input is unreadable as a whole: nothing is written, every problem is reported
+        raise problems[0] if len(problems) == 1 else BuildError(problems)
+    for problem in read.errors:
+        print(f"error: {problem}", file=err)
+    for warning in read.warnings:
+        print(f"warning: {warning}", file=err)
+    items = read.items
     files = _content_files(content_dir)
     manifest_path = content_dir / MANIFEST
     old_manifest = _read_manifest(manifest_path)
-    for problem in skipped:  # reported and left out; everything else is imported
-        print(f"error: {problem}", file=sys.stderr)
     decisions, records = plan(items, files, parse_manifest(old_manifest, shown(manifest_path)) if old_manifest
                               else {}, config, force=force)
     for decision in decisions:
@@ -65,23 +83,24 @@ def run_import(
             print("\n".join(explain_lines(decision)), file=out)
     if not dry_run:
         _write(content_dir, decisions, records, old_manifest)
-    print(summary(decisions, len(dumps), dry_run=dry_run), file=out)
+    print(summary(decisions, len(dumps), dry_run=dry_run, failed=read.failed, warnings=len(read.warnings)),
+          file=out)
     conflicts = sum(d.status == "conflict" for d in decisions)
     if conflicts:
         # Everything else was imported; exit 1 so that a script notices what needs a person.
         print(f"digest import: {conflicts} conflict{'s' if conflicts != 1 else ''} need{'' if conflicts != 1 else 's'} "
               "your attention: your edited files were kept (--force replaces them with the dump's version)",
-              file=sys.stderr)
-    if skipped:
-        print(f"digest import: {len(skipped)} record{'s' if len(skipped) != 1 else ''} could not be read and "
-              f"{'were' if len(skipped) != 1 else 'was'} not imported (see above)", file=sys.stderr)
-    return 1 if conflicts or skipped else 0
+              file=err)
+    if read.failed:
+        print(f"digest import: {read.failed} article{'s' if read.failed != 1 else ''} not imported "
+              "(see the errors above); everything else was", file=err)
+    return 1 if conflicts or read.failed else 0
 
 
 def _read_dump(
-    name: str, stdin: BinaryIO, config: SiteConfig, classifier: Classifier,
-) -> tuple[list[Item], list[ContentError]]:
-    """The input's articles and the records of it that could not be read (JSON, JSON Lines, HTML)."""
+    name: str, stdin: BinaryIO, config: SiteConfig, classifier: Classifier, read: _Read, *, strict: bool,
+) -> None:
+    """Add one input's articles to `read`; raise `DigestError` when the input as a whole is unreadable."""
     shown = "<stdin>" if name == STDIN else name
     try:
         data = stdin.read() if name == STDIN else Path(name).read_bytes()
@@ -96,18 +115,26 @@ def _read_dump(
         raise ContentError(shown, None, None, str(exc)) from None
     if (input_kind := kind(text)) != DUMP:  # JSON, JSON Lines or HTML: scraper output
         articles, bad = read_scraped(text, input_kind, shown, config.tz)
-        return [Item(article, classifier.classify(article)) for article in articles], bad
-    items, errors = [], []
-    for raw in segment(text, shown, config.tz):
-        try:
-            article = clean(raw, shown)
-        except ContentError as exc:
-            errors.append(exc)
+        read.errors.extend(bad)
+        read.failed += len(bad)
+    else:
+        articles = []
+        for raw in segment_all(text, shown, config.tz):
+            try:
+                if isinstance(raw, ContentError):
+                    raise raw
+                articles.append(clean(raw, shown))
+            except ContentError as exc:
+                read.errors.append(exc)
+                read.failed += 1
+    for article in articles:
+        findings = check(article, shown)
+        if strict and findings:
+            read.errors.extend(findings)
+            read.failed += 1
             continue
-        items.append(Item(article, classifier.classify(article)))
-    if errors:
-        raise BuildError(errors)
-    return items, []
+        read.warnings.extend(findings)
+        read.items.append(Item(article, classifier.classify(article)))
 
 
 def _content_files(content_dir: Path) -> dict[str, ContentFile]:
