@@ -29,6 +29,9 @@ from generator.pages.plan import Part, Planner, closing_jobs, plan_parts, sitema
 from generator.pages.render import make_markdown, render_job
 from generator.site.config import SiteConfig
 from generator.site.parse import parse_article
+from generator.site.urls import ATOM_NAME, FEED_NAME, JSON_FEED_NAME
+
+FEED_NAMES = (FEED_NAME, ATOM_NAME, JSON_FEED_NAME)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -159,7 +162,7 @@ def _render_chunk(payload: tuple[Views, jinja2.Environment], parts: Sequence[Par
 def warm(env: jinja2.Environment) -> None:
     """Compile every template now, so forked workers inherit them compiled."""
     for name in env.list_templates():
-        if name.endswith((".html", ".xml", ".txt")) and not name.startswith("theme/"):
+        if name.endswith((".html", ".xml", ".txt", ".json")) and not name.startswith("theme/"):
             try:
                 env.get_template(name)
             except jinja2.TemplateError:
@@ -168,7 +171,7 @@ def warm(env: jinja2.Environment) -> None:
 
 def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: Progress | None = None,
                 sink: Callable[[dict[str, bytes]], None] | None = None) -> tuple[dict[str, bytes], int, int]:
-    """Every page, feed, the sitemap and robots.txt: (output path -> bytes, HTML pages, feeds).
+    """Every page, feed, email copy, the sitemap and robots.txt: (output path -> bytes, HTML pages, feeds).
 
     With a `sink`, pages and feeds are handed to it as they are rendered (so they
     can be written meanwhile) and only the closing files (sitemap, robots.txt) are returned.
@@ -189,4 +192,5 @@ def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: P
     for job in closing_jobs(views, (entry for _p, _d, entry in rendered)):
         files[job.path] = render_job(env, job)
     pages = sum(entry is not None for _p, _d, entry in rendered)
-    return files, pages, len(rendered) - pages
+    feeds = sum(path.endswith(FEED_NAMES) for path, _d, _entry in rendered)
+    return files, pages, feeds
