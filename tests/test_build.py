@@ -124,6 +124,17 @@ def test_article_page(built: Path) -> None:
     assert ld["url"] == BASE + "2024/11/first-strike/"
 
 
+def test_article_names_and_links_the_original(built: Path) -> None:
+    html = (built / "2024/11/second-look/index.html").read_text(encoding="utf-8")
+    page = read_page(built / "2024/11/second-look/index.html")
+    assert "Originally published by Arab News & <Partners>" in page.text
+    url = "https://www.arabnews.com/node/2582201/middle-east?ref=digest&page=2"
+    assert url in page.hrefs and page.ld["isBasedOn"] == url
+    assert "&lt;Partners&gt;" in html and "?ref=digest&amp;page=2" in html
+    third = read_page(built / "2024/12/third-round/index.html")  # no url, no author: no line
+    assert "Originally published" not in third.text
+
+
 def test_article_with_time_and_unsafe_title(built: Path) -> None:
     second = read_page(built / "2024/11/second-look/index.html")
     assert second.times[0] == "2024-11-03T14:30:00+02:00" and "3 November 2024, 14:30" in second.text

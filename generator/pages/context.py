@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -212,6 +213,7 @@ def article_context(v: Views, key: str) -> Context:
                            for f in a.factboxes),
         "read_more": a.read_more,
         "source": {"text": a.source, "href": a.source if source_is_url else None} if a.source else None,
+        "original": _original(a),
         "tags": tuple({"name": t.name, "href": v.urls.href(u.tag_path(t.slug))} for t in tags),
         "extra": a.extra,
     }
@@ -230,7 +232,7 @@ def article_context(v: Views, key: str) -> Context:
         "author": {"@type": "Organization", "name": v.config.author or v.config.title},
         "publisher": {"@type": "Organization", "name": v.config.title},
         **({"dateline": a.dateline} if a.dateline else {}),
-        **({"isBasedOn": a.source} if source_is_url else {}),
+        **({"isBasedOn": a.url or a.source} if a.url or source_is_url else {}),
     }
     return {
         "site": v.common,
@@ -243,6 +245,14 @@ def article_context(v: Views, key: str) -> Context:
         "newer": v.cards[newer] if newer else None,
         "related": tuple(v.cards[k] for k in v.site.related[key]),
     }
+
+
+def _original(a: Article) -> Context | None:
+    """Where the article was first published: its author (or publisher), its URL and that URL's host."""
+    if not (a.url or a.author):
+        return None
+    host = (urlsplit(a.url).hostname or "") if a.url else ""
+    return {"author": a.author or None, "href": a.url or None, "host": host.removeprefix("www.")}
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
