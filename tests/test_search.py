@@ -105,13 +105,13 @@ def test_an_edit_reindexes_only_its_bundle(site_dir: Path, tmp_path: Path) -> No
     assert mine == theirs
 
 
-def test_a_large_year_is_split_by_month(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_large_year_is_split_by_quarter(site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _populate(site_dir)
     monkeypatch.setattr(search_pages, "YEAR_MAX", 2)  # 2023 has 3 articles, 2024 has 3
     from generator.engine.load import load_site
     site = load_site(load_config(site_dir)).site
     names = search.bundle_pages(site)
-    assert list(names) == ["2024-06", "2024-04", "2024-02", "2023-05", "2023-03", "2023-01"]
+    assert list(names) == ["2024-q2", "2024-q1", "2023-q2", "2023-q1"]  # June, April | February; May | March, January
     assert sorted(p for paths in names.values() for p in paths) == sorted(f"{k}index.html" for k in site.articles)
 
 

@@ -2,7 +2,7 @@
 
 Only article pages are indexed (the theme marks their story with
 `data-pagefind-body`). The index is split into *bundles* by publication date:
-one per year, or one per month in a year with more than `YEAR_MAX` articles.
+one per year, or one per quarter in a year with more than `YEAR_MAX` articles.
 The search page loads the newest bundle with Pagefind's own script and merges
 the others into it (`mergeIndex`), so an edit re-indexes the bundle of the
 article it changed, not the site (`engine.search` does the indexing).
@@ -18,7 +18,10 @@ from generator.site.model import Site
 
 SEARCH = "search/"  # the search page's site path
 BUNDLES = "search/pagefind/"  # bundle <name> is at search/pagefind/<name>/
-YEAR_MAX = 300  # a year with more articles than this has one bundle per month
+# A year with more articles than this has one bundle per quarter. Each Pagefind run costs a fixed start (and
+# each bundle the reader's browser a few requests), so bundles of a few thousand articles: a cold build of
+# 10,000 over two years runs 8, an edit re-indexes about 1,250 pages.
+YEAR_MAX = 2000
 # The theme's words for search, in English: the `strings:` table of the theme takes them over.
 STRINGS = {
     "search": "Search",
@@ -42,11 +45,11 @@ STRINGS = {
 
 
 def bundle_names(site: Site) -> dict[str, str]:
-    """Each published article's key -> the name of its bundle (`2024`, or `2024-03` in a large year)."""
+    """Each published article's key -> the name of its bundle (`2024`, or `2024-q3` in a large year)."""
     per_year: dict[int, int] = {}
     for a in site.articles.values():
         per_year[a.date.year] = per_year.get(a.date.year, 0) + 1
-    return {key: (f"{a.date.year:04d}-{a.date.month:02d}" if per_year[a.date.year] > YEAR_MAX
+    return {key: (f"{a.date.year:04d}-q{(a.date.month + 2) // 3}" if per_year[a.date.year] > YEAR_MAX
                   else f"{a.date.year:04d}")
             for key, a in site.articles.items()}
 
