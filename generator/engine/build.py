@@ -22,6 +22,8 @@ from generator.engine.incremental import build_cached
 from generator.engine.load import parse_all, select
 from generator.engine.parallel import Progress, render_site
 from generator.engine.progress import Bar
+from generator.engine.search import Collector, Indexer
+from generator.engine.search import summary as search_summary
 from generator.engine.sources import add_static, content_files, sources
 from generator.engine.totals import Totals, skipped_line, summary_line
 from generator.errors import shown
@@ -46,6 +48,7 @@ class BuildResult:
     pages: int = 0  # HTML pages
     feeds: int = 0
     static: int = 0
+    search: Indexer | None = None  # what indexing did (None with `search: false`)
 
 
 def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool = False,
@@ -66,11 +69,18 @@ def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool
         delivered.update(batch)
         sink(batch)  # type: ignore[misc]
 
-    files, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=progress,
-                                      sink=deliver if sink else None)
+    collector = Collector(loaded.site) if config.search else None
+    handed = (collector.wrap(deliver) if collector else deliver) if sink else None
+    files, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=progress, sink=handed)
+    indexer = None
+    if collector is not None:
+        if sink is None:
+            collector.pages = {rel: files[rel] for rel in collector.paths}
+        indexer = Indexer()
+        files.update(collector.index(indexer, prefix=views.urls.prefix, language=config.language, jobs=jobs))
     static = add_static(config, files, generated=delivered)
     return BuildResult(files=files, site=loaded.site, skipped=loaded.skipped, drafts=loaded.drafts,
-                       pages=pages, feeds=feeds, static=static)
+                       pages=pages, feeds=feeds, static=static, search=indexer)
 
 
 def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
@@ -86,8 +96,8 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
     target = output if output is not None else config.output_path
     with output_lock(target, waiting=None if quiet else err), Bar(err, enabled=not quiet) as bar:
         if cache:
-            summary, stats = build_cached(config, target, base_url=base_url, drafts=drafts, now=now, jobs=jobs,
-                                          bar=bar)
+            summary, stats, indexer = build_cached(config, target, base_url=base_url, drafts=drafts, now=now,
+                                                   jobs=jobs, bar=bar)
         else:
             bar.expect(2 * len(content_files(config)))
             with Publish(target, sources=sources(config)) as publish:
@@ -95,14 +105,15 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
                                      progress=bar.step, sink=publish.add)
                 publish.add(result.files)
                 stats = publish.finish()
-            summary = totals(result)
+            summary, indexer = totals(result), result.search
     if not quiet:
         note = strings_note(config.language, config.strings)
         if note:
             print(note, file=out)
         for a in summary.skipped:
             print(skipped_line(a), file=out)
-        print(summary_line(summary, stats, shown(target), time.perf_counter() - start), file=out)
+        print(summary_line(summary, stats, shown(target), time.perf_counter() - start) + search_summary(indexer),
+              file=out)
     return 0
 
 

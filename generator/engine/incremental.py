@@ -33,7 +33,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator.engine import cache
+from generator.engine import cache, search
 from generator.engine.load import split, when
 from generator.engine.parallel import errors_of, parse_many, render_site
 from generator.engine.progress import Bar
@@ -69,7 +69,7 @@ class State:
 
 
 def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, drafts: bool, now: datetime | None,
-                 jobs: int, bar: Bar) -> tuple[Totals, WriteStats]:
+                 jobs: int, bar: Bar) -> tuple[Totals, WriteStats, search.Indexer | None]:
     scanned = time.time_ns()
     folder = cache.cache_dir(config)
     parse_key = cache.parse_key(config)
@@ -83,10 +83,14 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
 
     data: dict[str, bytes] = {}  # files read to check their content
     unchanged = _unchanged(state, files, stamps, data) if state else set()
+    urls = u.Urls.for_base(base_url or config.base_url)
+    search_key = f"{search.version()}\0{config.language}\0{urls.prefix}"
+    indexer = search.load_indexer(folder, search_key) if config.search else None
     if (state is not None and state.render_key == render_key and unchanged == files.keys() == state.content.keys()
             and static == state.static and (state.due is None or when(config, now) < state.due)
             and _intact(target, state.outputs)):
-        return state.totals, WriteStats(written=0, unchanged=len(state.outputs) - 1, removed=0)
+        return state.totals, WriteStats(written=0, unchanged=len(state.outputs) - 1, removed=0), indexer
+    indexed_before = set(indexer.bundles) if indexer else set()
 
     old = _load_articles(folder, state)
     redo = [rel for rel in files if rel not in unchanged or rel not in old]
@@ -103,16 +107,20 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
     same_shape = (state is not None and files.keys() == state.content.keys() and order == state.order
                   and all(rel in old and placement(articles[rel]) == placement(old[rel]) for rel in parsed))
     site = _reused_site(state, published, order) if same_shape and state else make_site(config, published)
-    views = make_views(config, site, u.Urls.for_base(base_url or config.base_url))
+    views = make_views(config, site, urls)
     if same_shape and state is not None and state.render_key == render_key and _intact(target, state.outputs):
         edited = {a.key: listing(a) != listing(old[rel]) for rel, a in ((rel, articles[rel]) for rel in parsed)
                   if a is not None and a.key in site.articles}
-        pages, feeds, stats, outputs = _write_edited(config, target, state, views, edited)
+        pages, feeds, stats, outputs = _write_edited(config, target, state, views, edited, indexer, jobs)
     else:
         bar.expect(len(files))
         with Publish(target, sources=sources(config)) as publish:
+            collector = search.Collector(site) if indexer is not None else None
             out, pages, feeds = render_site(views, make_env(config), jobs=jobs, progress=bar.step,
-                                            sink=publish.add)
+                                            sink=collector.wrap(publish.add) if collector else publish.add)
+            if collector is not None and indexer is not None:
+                out.update(collector.index(indexer, prefix=urls.prefix, language=config.language, jobs=jobs,
+                                           load=search.cached_files(folder)))
             add_static(config, out, generated=publish.names)
             publish.add(out)
             stats = publish.finish()
@@ -123,7 +131,9 @@ def build_cached(config: SiteConfig, target: Path, *, base_url: str | None, draf
     cache.save(folder / "state", State(
         parse_key, render_key, scanned, tokens, {rel: (stamps[rel], hashes[rel]) for rel in files}, static,
         outputs, order, structure, min((a.date for a in future), default=None), totals))
-    return totals, stats
+    if indexer is not None:
+        search.save_indexer(folder, search_key, indexer, indexed_before)
+    return totals, stats, indexer
 
 
 def _reused_site(state: State, published: list[Article], order: tuple[str, ...]) -> Site:
@@ -133,19 +143,41 @@ def _reused_site(state: State, published: list[Article], order: tuple[str, ...])
     return Site(MappingProxyType({k: by_key[k] for k in order}), topics, tags, neighbours, related)
 
 
-def _write_edited(config: SiteConfig, target: Path, state: State, views: Views,
-                  edited: dict[str, bool]) -> tuple[int, int, WriteStats, dict[str, Stamp]]:
+def _write_edited(config: SiteConfig, target: Path, state: State, views: Views, edited: dict[str, bool],
+                  indexer: search.Indexer | None, jobs: int) -> tuple[int, int, WriteStats, dict[str, Stamp]]:
     """Only the pages that show the `edited` articles are rendered: their own pages and the feeds carrying
-    them, and, for those whose `listing` changed (True), every page with their card. Every other file of the
-    last build is kept as it is. (pages, feeds, what was written, the outputs' stamps)"""
+    them, and, for those whose `listing` changed (True), every page with their card; only the search bundles
+    holding a page that changed are indexed. Every other file of the last build is kept as it is. (pages,
+    feeds, what was written, the outputs' stamps)"""
     env = make_env(config)
     out = {job.path: render_job(env, job) for job in plan_edited(views, edited)}
-    keep = state.outputs.keys() - state.static.keys() - {MARKER} - out.keys()
+    wanted: set[str] = set()
+    if indexer is not None:
+        out.update(_reindex(config, target, views, out, indexer, jobs))
+        wanted = indexer.paths()
+    index_files = {rel for rel in state.outputs if rel.startswith(search.BUNDLES)}
+    keep = state.outputs.keys() - state.static.keys() - {MARKER} - out.keys() - (index_files - wanted)
     add_static(config, out, generated=keep)
     stats = write_site(target, out, sources=sources(config), keep=keep)
     outputs = {rel: stamp for rel, stamp in state.outputs.items() if rel in keep}
     outputs.update(_outputs(target, [*(out.keys() - outputs.keys()), MARKER]))
     return state.totals.pages, state.totals.feeds, stats, outputs
+
+
+def _reindex(config: SiteConfig, target: Path, views: Views, out: dict[str, bytes], indexer: search.Indexer,
+             jobs: int) -> dict[str, bytes]:
+    """The files of the search bundles holding a page of `out` that changed (the others' pages are read
+    from the output, which is as the last build left it), and the runtime."""
+    before = indexer.page_hashes()
+
+    def hash_of(rel: str) -> bytes:
+        if rel in out:
+            return search.page_hash(out[rel])
+        return before.get(rel) or search.page_hash((target / rel).read_bytes())
+
+    wanted = search.wanted_hashes(views.site, hash_of)
+    return indexer.index(wanted, lambda rel: out[rel] if rel in out else target / rel, prefix=views.urls.prefix,
+                         language=config.language, jobs=jobs)
 
 
 def _shard(rel: str) -> int:

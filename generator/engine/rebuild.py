@@ -79,6 +79,11 @@ class Rebuilder:
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()  # parsed files are kept by absolute path
 
+    @property
+    def views(self) -> Views | None:
+        """The views of the last good site (None before the first)."""
+        return self._views
+
     def full(self) -> Outcome:
         """Build everything from scratch (start-up, or after a failed build)."""
         return self.apply(ChangeSet(frozenset()), everything=True)

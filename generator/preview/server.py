@@ -37,7 +37,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from generator.engine.changes import Change, ChangeSet, Kind
 from generator.engine.rebuild import Outcome, Rebuilder
 from generator.errors import DigestError, shown
+from generator.pages.search import BUNDLES
 from generator.preview.leftout import explained, left_out_lines, left_out_notes
+from generator.preview.search import BackgroundIndex
 from generator.preview.watch import Debouncer, DueTimer, SiteWatch
 from generator.site.language import strings_note
 
@@ -113,6 +115,7 @@ class PreviewState:
     def __init__(self, rebuilder: Rebuilder, log: Callable[[str], None]) -> None:
         self.rebuilder = rebuilder
         self.log = log
+        self.search = BackgroundIndex(log)
         self.cond = threading.Condition()
         self.building = False
         self.epoch = 0
@@ -140,6 +143,8 @@ class PreviewState:
                 self.cond.notify_all()
         with self.cond:
             self.last_css = tuple(sorted(url_of(p) for p in outcome.changed if p.endswith(".css")))
+        if not outcome.error:
+            self._index()
         if outcome.error:
             self.log(f"build failed ({outcome.seconds * 1000:.0f} ms):")
             for line in outcome.error.splitlines():
@@ -154,6 +159,19 @@ class PreviewState:
             self.log(f"{verb} in {outcome.seconds * 1000:.0f} ms: {outcome.rendered} pages rendered, "
                      f"{len(outcome.changed)} file{'' if len(outcome.changed) == 1 else 's'} changed")
         return outcome
+
+    def _index(self) -> None:
+        """Have the search index brought up to date in the background (never waited for)."""
+        views, config = self.rebuilder.views, self.rebuilder.config
+        if views is None or config is None or not config.search:
+            self.search.schedule(None, {}, prefix="/", language="en")
+        else:
+            self.search.schedule(views.site, self.rebuilder.files, prefix=views.urls.prefix,
+                                 language=config.language)
+
+    def search_files(self) -> dict[str, bytes]:
+        """The search index as last built (empty until the first index has been built)."""
+        return self.search.files
 
     def snapshot(self) -> tuple[dict[str, bytes], str | None, int]:
         """The files, the error (if the last build failed) and the epoch, once no build runs."""
@@ -178,6 +196,7 @@ class PreviewState:
         with self.cond:
             self.closed = True
             self.cond.notify_all()
+        self.search.stop()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -216,6 +235,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, content_type(SCRIPT_PATH), script, head)
         rel = resolve(split.path)
         files, error, _epoch = self.state.snapshot()
+        if rel is not None and rel.startswith(BUNDLES) and rel not in files:
+            index = self.state.search_files()
+            if rel in index:
+                return self._send(200, content_type(rel), index[rel], head)
         if rel is not None and rel not in files and not rel.endswith("index.html") and f"{rel}/index.html" in files:
             # /topics/x -> /topics/x/, as static hosts do.
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)

@@ -151,7 +151,7 @@ def target_of(folder: Path) -> Target | None:
 class _Folder(FileSystemEventHandler):
     """Events from one watched folder, at its real place, turned back into paths of the site."""
 
-    def __init__(self, site: "SiteWatch", name: str, real: str) -> None:
+    def __init__(self, site: SiteWatch, name: str, real: str) -> None:
         self._site, self._name, self._real = site, name, real
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -172,7 +172,7 @@ class _Folder(FileSystemEventHandler):
 class _Root(FileSystemEventHandler):
     """Events from the site folder's own entries: site.yaml, and the watched folders coming and going."""
 
-    def __init__(self, site: "SiteWatch") -> None:
+    def __init__(self, site: SiteWatch) -> None:
         self._site = site
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -199,7 +199,7 @@ class _Overflow(logging.Handler):
     messages (a watch ending with its folder, say) are the watcher's business, not the terminal's: with this
     handler on watchdog's loggers, Python no longer prints them to stderr."""
 
-    def __init__(self, site: "SiteWatch") -> None:
+    def __init__(self, site: SiteWatch) -> None:
         super().__init__(logging.WARNING)
         self._site = site
 

@@ -64,6 +64,7 @@ class SiteConfig:
     extra: Mapping[str, Any] = field(default_factory=dict)
     strings: Mapping[str, Any] = field(default_factory=dict)  # `strings:`: theme string key -> text (or plurals)
     editions_period: str = "week"  # `editions: period:`: week, month or day
+    search: bool = True  # a /search/ page, a search box on every page, and a Pagefind index of the articles
 
     @property
     def tz(self) -> ZoneInfo:
@@ -178,7 +179,7 @@ def _output_dir(value: str) -> str | None:
 
 _TOP_KEYS = {"title", "description", "base_url", "language", "timezone", "author", "output_dir",
              "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra", "strings",
-             "editions"}
+             "editions", "search"}
 _EDITIONS_KEYS = {"period"}
 PERIODS = ("week", "month", "day")
 _TOPIC_KEYS = {"slug", "title", "description", "terms", "fallback"}
@@ -221,6 +222,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
     extra = c.get(data, "extra", dict, {})
     strings = _strings(c, data, language or "en")
     period = _editions(c, data)
+    search = c.get(data, "search", bool, True)
     topics = tuple(_topics(c, data))
     tags = tuple(_tags(c, data))
     if c.errors:
@@ -232,6 +234,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
         page_size=page_size, feed_limit=feed_limit, topic_min_score=min_score, extra=extra,
         strings=strings,
         editions_period=period,
+        search=search,
     )
 
 

@@ -61,6 +61,8 @@ class Article:
     words: int
     dateline: str = ""
     source: str = ""
+    author: str = ""  # the original's byline or publisher, as the scraper found it
+    url: str = ""  # the original page (an http(s) URL, checked by parse)
     highlights: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()
     factboxes: tuple[FactBox, ...] = ()

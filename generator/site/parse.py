@@ -24,7 +24,7 @@ from generator.site import fastmd
 from generator.site.config import SiteConfig
 from generator.site.frontmatter import LineDict, split
 from generator.site.model import Article, FactBox, Image
-from generator.site.urls import article_path, check_image_src, check_slug, slugify
+from generator.site.urls import article_path, check_image_src, check_slug, is_web_url, slugify
 
 # Characters HTML and XML forbid or flag: C0/C1 controls (but tab and line
 # breaks), DEL and the non-characters.
@@ -99,6 +99,14 @@ def _when(value: Any) -> date | datetime | None:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _url(value: Any, config: SiteConfig) -> str:
+    url = _text(value)
+    if not is_web_url(url):
+        raise Problem(f"{url!r} is not a web address (write the original page's http:// or https:// URL, with "
+                      "characters such as spaces and quotes percent-encoded)")
+    return url
 
 
 def _topic(value: Any, config: SiteConfig) -> str:
@@ -201,6 +209,8 @@ FIELDS: Mapping[str, Field] = {
     "tags": Field(_tags),
     "dateline": Field(_one_line),
     "source": Field(_one_line),
+    "author": Field(_one_line),
+    "url": Field(_url),
     "highlights": Field(_text_list),
     "images": Field(_images),
     "factboxes": Field(_factboxes),

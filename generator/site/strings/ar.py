@@ -33,6 +33,8 @@ STRINGS = {
     "read_more": "اقرأ أيضًا",
     "source_label": "المصدر:",
     "topic_label": "الموضوع:",
+    "original_by": "نُشر أصلاً لدى",
+    "original_at": "نُشر أصلاً على",
     "tags_label": "الوسوم:",
     "more_in_topic": "المزيد في {topic}",
     "previous_in_topic": "السابق في {topic}",

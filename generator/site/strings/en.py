@@ -38,6 +38,8 @@ STRINGS = {
     "read_more": "Read more",
     "source_label": "Source:",
     "topic_label": "Topic:",
+    "original_by": "Originally published by",
+    "original_at": "Originally published at",
     "tags_label": "Tags:",
     "more_in_topic": "More in {topic}",
     "previous_in_topic": "Previous in {topic}",

@@ -27,6 +27,8 @@ STRINGS = {
     "read_more": "Lire aussi",
     "source_label": "Source\u00a0:",
     "topic_label": "Sujet\u00a0:",
+    "original_by": "Publié à l’origine par",
+    "original_at": "Publié à l’origine sur",
     "tags_label": "Mots-clés\u00a0:",
     "more_in_topic": "Plus sur {topic}",
     "previous_in_topic": "Précédent sur {topic}",
