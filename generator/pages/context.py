@@ -77,7 +77,7 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         if latest else None,
         "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
         # The search page (its box is in every page's header), or None with `search: false`.
-        "search": {"href": urls.href(search.SEARCH), "strings": search.STRINGS} if config.search else None,
+        "search": {"href": urls.href(search.SEARCH), "strings": search.strings_in(language)} if config.search else None,
     }
     cards = {key: _card(a, urls, topics[a.topic], language) for key, a in site.articles.items()}
     edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
@@ -366,8 +366,8 @@ def not_found_context(v: Views) -> Context:
 
 def search_page_context(v: Views) -> Context:
     """The search page: its box, filters and results are filled in the browser from the bundles."""
-    strings = search.STRINGS
-    page = page_context(v, search.SEARCH, strings["search_title"], f"Search the articles of {v.config.title}.")
+    page = page_context(v, search.SEARCH, v.language.text("search_title"),
+                        v.language.text("search_description", site=v.config.title))
     return search.search_context(v.common, page, v.site, v.urls)
 
 
