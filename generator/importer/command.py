@@ -6,7 +6,8 @@ the others and the run stops with exit status 1. An article that cannot be read
 (no headline, an impossible date, no text) is reported on its own line and left
 out; the others are imported and the exit status is 1. Each imported article is
 self-checked (`check`): findings are warnings, errors with `--strict`. Files are
-written atomically (a temporary dotfile in the same folder, then `os.replace`);
+written atomically: each to a temporary dotfile in its folder, all of them synced
+to disk at once, then each renamed into place (`os.replace`), the manifest last;
 `--dry-run` prints the same lines and writes nothing.
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from generator.durable import fsync_dir, fsync_file
+from generator.durable import fsync_dir, syncfs
 from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.importer.check import check
 from generator.importer.classify import Classifier
@@ -172,36 +173,52 @@ def _read_manifest(path: Path) -> str:
 
 
 def _write(content_dir: Path, decisions: Sequence[Decision], records: dict[str, Record], old_manifest: str) -> None:
+    """Every new file written beside its place and all of them on disk (one `syncfs` rather than an fsync
+    each), then renamed into place in order, the manifest last; what is not yet in place is a temporary file."""
+    steps: list[tuple[Path | None, Path]] = []  # (temporary file, the file it replaces), or (None, a file to remove)
+    done = 0
     try:
         for leftover in content_dir.rglob(f"{TEMP_PREFIX}*") if content_dir.is_dir() else ():
             if leftover.is_file() and not leftover.is_symlink():
                 leftover.unlink()
-        folders = set()
+        folders: set[Path] = set()
         for decision in decisions:
             if decision.text is not None:
-                _atomic_write(content_dir / decision.path, decision.text)
+                steps.append((_temporary(content_dir / decision.path, decision.text), content_dir / decision.path))
                 folders.update((content_dir / decision.path).parents[:len(Path(decision.path).parts)])
             if decision.remove:
-                (content_dir / decision.remove).unlink(missing_ok=True)
+                steps.append((None, content_dir / decision.remove))
                 folders.add((content_dir / decision.remove).parent)
         manifest = format_manifest(records)
         if manifest != old_manifest and (records or old_manifest):
-            _atomic_write(content_dir / MANIFEST, manifest)
+            steps.append((_temporary(content_dir / MANIFEST, manifest), content_dir / MANIFEST))
             folders.add(content_dir)
+        if any(tmp is not None for tmp, _path in steps):
+            syncfs(content_dir)  # the bytes on disk before the names point at them
+        for tmp, path in steps:
+            if tmp is not None:
+                os.replace(tmp, path)
+            else:
+                path.unlink(missing_ok=True)
+            done += 1
         for folder in sorted(folders):  # the renames on disk before an article is reported as written
             fsync_dir(folder)
     except OSError as exc:
         raise DigestError(f"{shown(Path(exc.filename or content_dir))}: cannot write ({exc.strerror})") from None
+    finally:
+        for tmp, _path in steps[done:]:  # a failure: what was not renamed into place is not left behind
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def _temporary(path: Path, text: str) -> Path:
+    """`text` written to a temporary file beside `path` (renamed into place later): its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
-            fsync_file(handle)  # the bytes on disk before the name points at them
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
