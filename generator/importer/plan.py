@@ -122,8 +122,9 @@ def plan(
         written = decision.text if decision.text is not None else (
             files[current].text if current is not None and decision.status == "unchanged" else None)
         if written is not None:
-            own = item.classification
-            imported = render(item.article, aid, own.topic, own.tag_slugs)
+            own = item.classification  # a new file is what import made of the article: no second rendering
+            imported = decision.text if decision.status == "created" and decision.text is not None else render(
+                item.article, aid, own.topic, own.tag_slugs)
             records[aid] = Record(decision.path, digest(written), digest(imported), own.topic, own.tag_slugs)
     removed = {d.remove for d in decisions if d.remove}
     present = (set(files) - removed) | {d.path for d in decisions if d.text is not None}
