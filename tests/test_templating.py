@@ -5,7 +5,8 @@ of imported templates remember their output; every page of the fixture site
 and of the bundled site must come out byte for byte as from a plain
 `jinja2.Environment` with the same loader and options, and the corner cases
 (dict methods, missing keys, `{% call %}`, imports with context, equal but
-distinct arguments) behave as Jinja's own.
+distinct arguments) behave as Jinja's own. Its escape gives MarkupSafe's
+result for any value (hypothesis).
 """
 
 from __future__ import annotations
@@ -13,14 +14,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+import markupsafe
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
 from generator.engine.load import parse_all, select
 from generator.engine.sources import content_files
 from generator.pages.context import make_views
 from generator.pages.plan import Planner, plan_parts
 from generator.pages.render import make_env
-from generator.pages.templating import DictFirst
+from generator.pages.templating import DictFirst, fast_escape
 from generator.site import urls as u
 from generator.site.config import load_config
 from tests.test_build_support import FIXTURE
@@ -75,3 +80,37 @@ def test_missing_key_is_an_error_as_in_jinja() -> None:
     ours = DictFirst(loader=jinja2.DictLoader(PAGES), undefined=jinja2.StrictUndefined)
     with pytest.raises(jinja2.UndefinedError, match="has no attribute 'nothing'"):
         ours.get_template("missing.html").render(d={"name": "x"})
+
+
+class _Html:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __html__(self) -> str:
+        return self.text
+
+
+class _Text(str):
+    pass
+
+
+VALUES = st.one_of(
+    st.text(), st.text().map(Markup), st.text().map(_Text), st.text().map(_Html), st.integers(), st.floats(),
+    st.none(), st.booleans(), st.lists(st.text(), max_size=3), st.text().map(lambda s: Markup.escape(s)),
+)
+
+
+@given(VALUES)
+@settings(max_examples=settings().max_examples * 5)  # a differential test: 5x the profile's budget
+def test_fast_escape_is_markupsafe_escape(value: object) -> None:
+    fast, reference = fast_escape(value), markupsafe.escape(value)
+    assert type(fast) is type(reference) is Markup
+    assert str(fast) == str(reference)
+
+
+def test_templates_escape_with_the_fast_escape() -> None:
+    """The fast path is really in use (else the differential tests above prove nothing about it)."""
+    env = DictFirst(loader=jinja2.DictLoader({"p.html": "{{ x }}"}), autoescape=True)
+    template = env.get_template("p.html")
+    assert template.root_render_func.__globals__["escape"] is fast_escape
+    assert template.render(x='<a href="?">&') == "&lt;a href=&#34;?&#34;&gt;&amp;"

@@ -76,6 +76,9 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates are read once per environment (no stat of three files for every page): the engine
+        # makes a new environment when a template changes.
+        auto_reload=False,
     )
 
 

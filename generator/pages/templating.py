@@ -12,6 +12,10 @@
   argument objects (each article's card is one dict, shared by every page that
   lists the article) it returns what it returned before. Calls with a `caller`
   (`{% call %}` blocks) are not remembered.
+- **Escaping without the detour.** Autoescaped templates call `escape` for every
+  `{{ value }}`; for a plain `str` (most of them) it is MarkupSafe's own C escape
+  wrapped as `Markup` directly, for a `Markup` the value itself (escaping it gives
+  an equal `Markup`), and anything else goes to `markupsafe.escape`.
 """
 
 from __future__ import annotations
@@ -22,6 +26,12 @@ import jinja2
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Macro
 from jinja2.utils import pass_eval_context
+from markupsafe import Markup, escape
+
+try:
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # MarkupSafe without its C speedups: its own escape, unchanged
+    _escape_inner = None
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 MEMO_LIMIT = 50_000  # remembered calls per macro (each keeps its argument objects alive)
@@ -49,7 +59,26 @@ class _Remembered:
         return hit[2]
 
 
+_new_str = str.__new__
+
+
+def fast_escape(value: Any) -> Markup:
+    """`markupsafe.escape(value)`, with fewer steps for the common cases (an equal `Markup`)."""
+    kind = type(value)
+    if kind is str:
+        return _new_str(Markup, _escape_inner(value))
+    if kind is Markup:
+        return value
+    return escape(value)
+
+
 class _Template(jinja2.Template):
+    @classmethod
+    def _from_namespace(cls, environment: jinja2.Environment, namespace: dict[str, Any], globals: Any) -> Any:
+        if _escape_inner is not None and namespace.get("escape") is escape:
+            namespace["escape"] = fast_escape
+        return super()._from_namespace(environment, namespace, globals)
+
     def _get_default_module(self, ctx: Any = None) -> Any:
         fresh = self._module is None
         module = super()._get_default_module(ctx)

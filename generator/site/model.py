@@ -149,7 +149,9 @@ def _related(ordered: list[Article], by_tag: Mapping[str, list[str]]) -> dict[st
     """
     position = {a.key: i for i, a in enumerate(ordered)}
     postings = {tag: [position[k] for k in keys] for tag, keys in by_tag.items()}
-    tagsets = [frozenset(a.tags) for a in ordered]
+    # Each article's tags as the bits of one int: counting shared tags is one `&` and a bit count.
+    bit = {tag: 1 << n for n, tag in enumerate(by_tag)}
+    masks = [sum(bit[tag] for tag in set(a.tags)) for a in ordered]
     stamps = [a.date.timestamp() for a in ordered]
     keys = [a.key for a in ordered]
     related: dict[str, tuple[str, ...]] = {}
@@ -160,8 +162,8 @@ def _related(ordered: list[Article], by_tag: Mapping[str, list[str]]) -> dict[st
             at = bisect_left(posting, i)
             candidates.update(posting[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1])
         candidates.discard(i)
-        tags, when = tagsets[i], stamps[i]
-        shared = [(len(tags & tagsets[j]), j) for j in candidates]
+        mask, when = masks[i], stamps[i]
+        shared = [((mask & masks[j]).bit_count(), j) for j in candidates]
         if len(shared) > RELATED_LIMIT:
             # Only candidates sharing at least as many tags as the RELATED_LIMIT-th best can rank.
             floor = sorted([n for n, _j in shared], reverse=True)[RELATED_LIMIT - 1]
