@@ -26,14 +26,14 @@ from generator.engine.progress import Bar
 from generator.engine.sinks import MemorySite, OutputFolder
 from generator.engine.sources import sources
 from generator.engine.state import DiskStore, MemoryStore
-from generator.engine.totals import Totals, summary_line
+from generator.engine.totals import summary_line
 from generator.errors import shown
 from generator.pages.context import date_iso
 from generator.publish.lock import output_lock
 from generator.site.config import SiteConfig
 from generator.site.model import Article, Site
 
-__all__ = ["BuildResult", "build_files", "run_build", "totals"]
+__all__ = ["BuildResult", "build_files", "run_build"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +77,3 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
         print(summary_line(result.totals, result.report, shown(target), time.perf_counter() - start), file=out)
     return 0
 
-
-def totals(result: BuildResult) -> Totals:
-    site = result.site
-    return Totals(len(site.articles), len(site.topics), len(site.tags), result.pages, result.feeds,
-                  len(result.drafts), result.skipped)

@@ -53,7 +53,7 @@ from typing import Any, Protocol
 from generator.engine.changes import ChangeSet
 from generator.engine.detect import Inputs, scan
 from generator.engine.load import split, when
-from generator.engine.parallel import Memo, errors_of, parse_many, render_jobs, render_site
+from generator.engine.parallel import Memo, Parsed, errors_of, parse_many, render_jobs, render_site
 from generator.engine.sinks import Sink
 from generator.engine.sources import add_static
 from generator.engine.state import State, Warm
@@ -92,10 +92,14 @@ class Result:
     drafts: tuple[Article, ...] = ()  # drafts left out
     site: Site | None = None  # the site built (None when nothing changed)
 
-    @property
-    def due(self) -> datetime | None:
-        """When the next article left out for its date comes due (a preview rebuilds then)."""
-        return min((a.date for a in self.totals.skipped), default=None)
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    articles: dict[str, Article]  # every content file's article (relative path -> article)
+    site: Site
+    future: tuple[Article, ...]  # left out for their date
+    drafts: tuple[Article, ...]  # left out for being drafts
+    edited: dict[str, bool] | None  # nothing moved: edited key -> whether its `listing` changed; else None
 
 
 class Build:
@@ -109,51 +113,31 @@ class Build:
         """Bring `sink` up to date with the site in `config.root`. `changes` (a watcher's) names what changed;
         without, every input is looked at. Raises `DigestError` (nothing delivered, the store as it was)."""
         bar = progress or _Silent()
+        # 1. What changed.
         inputs = scan(config, self.store.load(), changes, base_url=self.base_url, drafts=self.drafts,
                       output=sink.label)
         prev, moment = inputs.previous, when(config, now)
-        came_due = prev is not None and prev.due is not None and moment >= prev.due
+        came_due = prev is not None and prev.totals.due is not None and moment >= prev.totals.due
         if prev is not None and inputs.nothing and not came_due and sink.intact(prev.recorded):
             return Result(prev.totals, sink.untouched(prev.recorded), drafts=prev.drafts)
-
+        # 2. Parse only what changed; the model around it.
         old = self.store.articles(prev)
         parsed = self._parse(config, inputs, old, bar)
-        articles = _articles(inputs, old, parsed)
-        edits = {rel: a for rel, (_h, a, _p) in parsed.items() if a is not None}
-        unmoved = (prev is not None and inputs.same_listing and len(edits) == len(parsed)
-                   and all(rel in old and placement(a) == placement(old[rel]) for rel, a in edits.items()))
-        if unmoved and not came_due and prev is not None:  # where each article is listed is as it was
-            swapped = {a.key: a for a in edits.values()}
-            future = tuple(swapped.get(a.key, a) for a in prev.totals.skipped)
-            drafts = tuple(swapped.get(a.key, a) for a in prev.drafts)
-            order, published = prev.order, None
-        else:
-            errors = [e for _h, _a, problems in parsed.values() for e in errors_of(problems)]
-            listed = [articles[rel] for rel in inputs.listing if rel in articles]
-            published, future, drafts = split(config, listed, errors, drafts=self.drafts, now=moment)
-            order = tuple(a.key for a in sorted(published, key=lambda a: a.sort_key))
-        if unmoved and prev is not None and order == prev.order:
-            site = self._reused_site(prev, articles, order, edits.values())
-            edited = {a.key: listing(a) != listing(old[rel]) for rel, a in edits.items() if a.key in site.articles}
-        else:
-            site = make_site(config, published if published is not None else [])
-            edited = None
-        fast = (edited is not None and prev is not None and prev.render_key == inputs.render_key
-                and sink.intact(prev.recorded))
-
+        model = self._model(config, inputs, old, parsed, moment, came_due)
+        # 1, continued: which pages. Only those showing the edited articles when nothing moved, the templates
+        # and options are those of last time and the sink's output is as it was left; else every page.
         warm = self.store.warm if prev is not None and prev.render_key == inputs.render_key else None
-        if fast and warm is not None and edited is not None and not any(edited.values()):
-            views = dataclasses.replace(warm.views, site=site)  # the cards are as they were
+        fast = (prev is not None and model.edited is not None and prev.render_key == inputs.render_key
+                and sink.intact(prev.recorded))
+        if fast and warm is not None and model.edited is not None and not any(model.edited.values()):
+            views = dataclasses.replace(warm.views, site=model.site)  # the cards are as they were
         else:
-            views = make_views(config, site, u.Urls.for_base(self.base_url or config.base_url))
+            views = make_views(config, model.site, u.Urls.for_base(self.base_url or config.base_url))
+        planned = plan_edited(views, model.edited) if fast and model.edited is not None else None
+        keep = set(prev.generated).difference(job.path for job in planned) if planned is not None and prev else set()
         env = warm.env if warm is not None else make_env(config)
         memo: Memo | None = (warm.memo if warm is not None else {}) if self.store.remember_pages else None
-
-        if fast and prev is not None and edited is not None:
-            planned = plan_edited(views, edited)
-            keep = set(prev.generated).difference(job.path for job in planned)
-        else:
-            planned, keep = None, set()
+        # 3. Render; 4. hand the bytes to the sink.
         with sink.begin(keep, prev.recorded if prev is not None else None) as out:
             if planned is not None and prev is not None:
                 rendering = render_jobs(env, planned, jobs=self.jobs, memo=memo)
@@ -167,21 +151,48 @@ class Build:
             out.add(rendering.files)
             report, recorded = out.finish()
 
-        totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(drafts), future)
+        site = model.site
+        totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(model.drafts),
+                        model.future)
         state = State(inputs.parse_key, inputs.render_key, inputs.scanned_ns, _content(inputs, parsed),
-                      inputs.static, generated, recorded, order,
-                      (site.topics, site.tags, site.neighbours, site.related), drafts, totals,
+                      inputs.static, generated, recorded, site.order,
+                      (site.topics, site.tags, site.neighbours, site.related), model.drafts, totals,
                       prev.tokens if prev is not None else ())
-        self.store.save(state, articles, Warm(views, env, rendering.memo))
-        return Result(totals, report, rendering.rendered, fast, static, drafts, site)
+        self.store.save(state, model.articles, Warm(views, env, rendering.memo))
+        return Result(totals, report, rendering.rendered, planned is not None, static, model.drafts, site)
 
     def _parse(self, config: SiteConfig, inputs: Inputs, old: Mapping[str, Article],
-               bar: Progress) -> dict[str, tuple[bytes, Any, Any]]:
+               bar: Progress) -> dict[str, Parsed]:
         """Step 2: the content files whose bytes the store does not hold parsed, parsed (rel -> outcome)."""
         redo = [rel for rel in inputs.listing if rel not in inputs.unchanged or rel not in old]
         bar.expect(len(redo))
         files = [(config.root / rel, inputs.data.get(rel)) for rel in redo]
         return dict(zip(redo, parse_many(config, files, jobs=self.jobs, progress=bar.step), strict=True))
+
+    def _model(self, config: SiteConfig, inputs: Inputs, old: Mapping[str, Article],
+               parsed: Mapping[str, Parsed], moment: datetime, came_due: bool) -> _Model:
+        """The site of this build's articles. Where every edited article is listed where it was (same
+        `placement`, no file added or removed, no article come due), the last build's structure is reused."""
+        prev = inputs.previous
+        articles = _articles(inputs, old, parsed)
+        edits = {rel: a for rel, (_h, a, _p) in parsed.items() if a is not None}
+        unmoved = (prev is not None and inputs.same_listing and len(edits) == len(parsed)
+                   and all(rel in old and placement(a) == placement(old[rel]) for rel, a in edits.items()))
+        if unmoved and not came_due and prev is not None:  # the last build's split holds
+            swapped = {a.key: a for a in edits.values()}
+            future = tuple(swapped.get(a.key, a) for a in prev.totals.skipped)
+            drafts = tuple(swapped.get(a.key, a) for a in prev.drafts)
+            order, published = prev.order, list[Article]()
+        else:
+            errors = [e for _h, _a, problems in parsed.values() for e in errors_of(problems)]
+            listed = [articles[rel] for rel in inputs.listing if rel in articles]
+            published, future, drafts = split(config, listed, errors, drafts=self.drafts, now=moment)
+            order = tuple(a.key for a in sorted(published, key=lambda a: a.sort_key))
+        if not (unmoved and prev is not None and order == prev.order):
+            return _Model(articles, make_site(config, published), future, drafts, None)
+        site = self._reused_site(prev, articles, order, edits.values())
+        edited = {a.key: listing(a) != listing(old[rel]) for rel, a in edits.items() if a.key in site.articles}
+        return _Model(articles, site, future, drafts, edited)
 
     def _reused_site(self, prev: State, articles: Mapping[str, Article], order: tuple[str, ...],
                      edits: Any) -> Site:
@@ -205,8 +216,7 @@ class Build:
         return add_static(config, files, generated=generated)
 
 
-def _articles(inputs: Inputs, old: Mapping[str, Article],
-              parsed: Mapping[str, tuple[bytes, Any, Any]]) -> dict[str, Article]:
+def _articles(inputs: Inputs, old: Mapping[str, Article], parsed: Mapping[str, Parsed]) -> dict[str, Article]:
     """Every content file's article (rel -> article): the parsed ones, the others from the store."""
     if inputs.same_listing and len(parsed) < len(inputs.listing) // 2:
         articles = dict(old)
@@ -224,7 +234,7 @@ def _articles(inputs: Inputs, old: Mapping[str, Article],
     return out
 
 
-def _content(inputs: Inputs, parsed: Mapping[str, tuple[bytes, Any, Any]]) -> dict[str, Any]:
+def _content(inputs: Inputs, parsed: Mapping[str, Parsed]) -> dict[str, Any]:
     """What the state records of each content file: (stamp, content hash)."""
     prev = inputs.previous
     recorded = prev.content if prev is not None else {}

@@ -41,11 +41,7 @@ class Outcome:
     fast: bool = False  # True when only the pages showing the edited articles were re-planned
     skipped: tuple[Article, ...] = ()  # left out for being dated in the future (each with its `date`)
     drafts: tuple[Article, ...] = ()  # drafts left out (none with --drafts)
-
-    @property
-    def due(self) -> datetime | None:
-        """When the next article left out for its date comes due (rebuild then, and it appears)."""
-        return min((a.date for a in self.skipped), default=None)
+    due: datetime | None = None  # when the first of the `skipped` comes due: rebuild then, and it appears
 
 
 @dataclass(slots=True)
@@ -96,4 +92,5 @@ class Rebuilder:
         if result.site is not None:  # (None: nothing changed, the last one holds)
             self.loaded = LoadedSite(result.site, result.totals.skipped, result.drafts)
         return Outcome(changed=result.report, rendered=result.rendered, seconds=time.perf_counter() - start,
-                       fast=result.fast, skipped=result.totals.skipped, drafts=result.drafts)
+                       fast=result.fast, skipped=result.totals.skipped, drafts=result.drafts,
+                       due=result.totals.due)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +50,6 @@ class State:
     drafts: tuple[Article, ...]  # drafts left out
     totals: Totals  # its `skipped`: the articles left out for being dated in the future
     tokens: tuple[int, ...] = ()  # for each shard of a `DiskStore`, the token its file was written with
-
-    @property
-    def due(self) -> datetime | None:
-        """The earliest moment an article left out for its date comes due."""
-        return min((a.date for a in self.totals.skipped), default=None)
 
 
 @dataclass(slots=True)
