@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
+from generator.engine.build import build_files
 from generator.engine.changes import Change, ChangeSet, classify
+from generator.engine.incremental import Build
 from generator.engine.rebuild import Rebuilder
+from generator.engine.sinks import MemorySite, OutputFolder
+from generator.engine.state import DiskStore, MemoryStore
 from generator.publish.output import MARKER
+from generator.site.config import load_config
 from tests.conftest import ROOT
 from tests.sitekit import write_article
 from tests.test_cache import tree
@@ -182,3 +188,26 @@ def test_every_kind_of_edit_in_one_sequence(tmp_path: Path) -> None:
 @given(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, N - 1)), min_size=1, max_size=4))
 def test_any_sequence_of_edits(tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int]]) -> None:
     _run(tmp_path_factory.mktemp("edits"), steps)
+
+
+def test_an_article_coming_due_appears_with_either_store(tmp_path: Path) -> None:
+    """The same engine, a later moment and nothing else changed: the article dated in between is published,
+    whether the last build is kept on disk or in memory, and the site is that of a clean build then."""
+    site = _site(tmp_path)
+    _sub(site, 3, r"^date: .*$", "date: '2030-06-01T12:00:00+00:00'")
+    config = load_config(site)
+    before, after = datetime(2030, 6, 1, 11, tzinfo=UTC), datetime(2030, 6, 1, 13, tzinfo=UTC)
+    memory = MemorySite()
+    preview = Build(MemoryStore())
+    folder = tmp_path / "out"
+    build = Build(DiskStore(site / ".digest-cache"))
+    first = preview.run(config, memory, now=before)
+    assert [a.key for a in first.totals.skipped] == ["2030/06/story-3/"]
+    assert first.totals.due == datetime(2030, 6, 1, 12, tzinfo=UTC)
+    assert build.run(config, OutputFolder(folder), now=before).totals.skipped == first.totals.skipped
+    assert preview.run(config, memory, changes=ChangeSet(frozenset()), now=before).report == frozenset()  # nothing
+    clean = build_files(config, now=after)
+    for result in (preview.run(config, memory, changes=ChangeSet(frozenset()), now=after),
+                   Build(DiskStore(site / ".digest-cache")).run(config, OutputFolder(folder), now=after)):
+        assert result.totals.skipped == () and result.totals.due is None and not result.fast
+    assert memory.files == clean.files == _published(folder)
