@@ -30,9 +30,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         force=args.force,
         explain=args.explain,
+        strict=args.strict,
         out=sys.stdout,
         stdin=sys.stdin.buffer,
     )
+
+
+def _cmd_tags_suggest(args: argparse.Namespace) -> int:
+    config = load_config(args.site)
+    from generator.importer.suggest import run_suggest
+
+    content_dir = Path(args.content_dir) if args.content_dir else config.content_dir
+    return run_suggest(config, content_dir, min_articles=args.min_articles, out=sys.stdout, err=sys.stderr)
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -94,7 +103,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite files that were edited by hand")
     p.add_argument("--explain", action="store_true",
                    help="show each article's topic scores, matched terms and tag sources")
+    p.add_argument("--strict", action="store_true",
+                   help="treat the self-check's warnings as errors: such an article is not written")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("tags", help="work with the tag vocabulary of site.yaml",
+                       description="Commands about the tag vocabulary of site.yaml.")
+    tags = p.add_subparsers(dest="tags_command", required=True, metavar="COMMAND")
+    p = tags.add_parser(
+        "suggest",
+        help="list recurring names in content/ that no tag knows, ready to paste into site.yaml",
+        description="List the names (people, organisations, places) that recur across content/ and match no "
+        "tag's name or aliases, each with its number of articles and an example file, as lines to paste "
+        "under tags: in site.yaml. Nothing is written.",
+    )
+    _site_option(p)
+    p.add_argument("--content-dir", metavar="DIR", help="the articles to read (default: <site>/content)")
+    p.add_argument("--min-articles", type=int, default=2, metavar="N",
+                   help="list names found in at least N articles (default: 2)")
+    p.set_defaults(func=_cmd_tags_suggest)
 
     p = sub.add_parser(
         "build",

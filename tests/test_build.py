@@ -20,20 +20,32 @@ BASE = "https://fixture.example.org/news/"
 
 
 def _html_pages(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.html"))
+    """The site's pages (the editions' email copies, made for mail clients, are checked on their own)."""
+    return sorted(p for p in out.rglob("*.html") if p.name != "email.html")
+
+
+EDITIONS = ("2024-w49", "2024-w48", "2024-w44")  # 2 December (a Monday), 1 December (a Sunday), 1 and 3 November
+
+
+def _with_twins(feeds: set[str]) -> set[str]:
+    """RSS feeds and their Atom and JSON Feed twins."""
+    return {f.removesuffix("feed.xml") + name for f in feeds for name in ("feed.xml", "atom.xml", "feed.json")}
 
 
 def test_output_tree(built: Path) -> None:
     files = {p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()}
+    feeds = {"feed.xml", "editions/feed.xml", *(f"topics/{t}/feed.xml" for t in ("alpha", "beta", "other")),
+             *(f"tags/{t}/feed.xml" for t in ("al-nuri-mosque", "beirut", "hezbollah", "talks"))}
     expected = {
-        ".digest-output", "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "static/style.css",
-        "archive/index.html", "tags/index.html",
+        ".digest-output", "index.html", "404.html", "sitemap.xml", "robots.txt", "static/style.css",
+        "archive/index.html", "tags/index.html", "editions/index.html",
         *(f"{a}/index.html" for a in ARTICLES),
-        "topics/alpha/index.html", "topics/alpha/page/2/index.html", "topics/alpha/feed.xml",
-        "topics/beta/index.html", "topics/beta/feed.xml", "topics/other/index.html", "topics/other/feed.xml",
+        "topics/alpha/index.html", "topics/alpha/page/2/index.html",
+        "topics/beta/index.html", "topics/other/index.html",
         *(f"tags/{t}/index.html" for t in ("al-nuri-mosque", "beirut", "hezbollah", "talks")),
-        *(f"tags/{t}/feed.xml" for t in ("al-nuri-mosque", "beirut", "hezbollah", "talks")),
         "tags/hezbollah/page/2/index.html",
+        *(f"editions/{e}/{name}" for e in EDITIONS for name in ("index.html", "email.html", "email.txt")),
+        *_with_twins(feeds),
     }
     assert files == expected  # no draft, no future article, no .hidden.md, no notes.txt
 
@@ -45,7 +57,7 @@ def test_summary_line_and_skipped_future_article(tmp_path: Path) -> None:
     assert lines[0] == (f"skipped {site}/content/beta/tomorrow.md: dated 2999-01-01, in the future "
                         "(it appears once that date has come)")
     assert re.fullmatch(r"built 4 articles, 1 draft left out, 1 future article left out, 3 topics, 4 tags: "
-                        r"17 pages and 8 feeds in \S+/public \(28 files written, 0 unchanged, 0 removed\) "
+                        r"21 pages and 27 feeds in \S+/public \(57 files written, 0 unchanged, 0 removed\) "
                         r"in \d+\.\d\d s", lines[1]), lines[1]
     assert len(lines) == 2 and run.err == ""
 
@@ -59,8 +71,9 @@ def test_every_page_has_its_head(built: Path) -> None:
         canonical = page.link("canonical")[0]["href"]
         assert canonical == BASE + rel.removesuffix("index.html"), rel
         assert page.meta["og:url"] == canonical and page.meta["og:title"] and page.meta["og:description"], rel
-        feeds = [a for a in page.link("alternate") if a["type"] == "application/rss+xml"]
-        assert PREFIX + "feed.xml" in [f["href"] for f in feeds], rel
+        feeds = {a["type"]: a["href"] for a in page.link("alternate") if a["href"].count("/") == PREFIX.count("/")}
+        assert feeds == {"application/rss+xml": PREFIX + "feed.xml", "application/atom+xml": PREFIX + "atom.xml",
+                         "application/feed+json": PREFIX + "feed.json"}, rel
         assert page.link("stylesheet")[0]["href"] == PREFIX + "static/style.css"
         assert "skip" in page.text.lower() and "main" in page.ids
     titles = [read_page(p).title for p in _html_pages(built)]
@@ -102,8 +115,8 @@ def test_article_page(built: Path) -> None:
     related = page.text.split("Related articles", 1)[1]
     assert related.index("Third round") < related.index("A second look")  # two shared tags before one
     feeds = {a["href"] for a in page.link("alternate")}
-    assert feeds == {PREFIX + p for p in ("feed.xml", "topics/alpha/feed.xml", "tags/hezbollah/feed.xml",
-                                          "tags/beirut/feed.xml")}
+    assert feeds == {PREFIX + p for p in _with_twins({"feed.xml", "topics/alpha/feed.xml", "tags/hezbollah/feed.xml",
+                                                      "tags/beirut/feed.xml"})}
     assert page.meta["og:type"] == "article" and page.meta["article:section"] == "Alpha affairs"
     ld = page.ld
     assert ld["@type"] == "NewsArticle" and ld["headline"] == "First strike hits the old market"
@@ -130,7 +143,8 @@ def test_topic_pages_paginate(built: Path) -> None:
     assert "First strike" in second.text and "Page 2 of 2" in second.text
     assert first.link("next")[0]["href"] == PREFIX + "topics/alpha/page/2/"
     assert second.link("prev")[0]["href"] == PREFIX + "topics/alpha/"
-    assert {a["href"] for a in first.link("alternate")} == {PREFIX + "topics/alpha/feed.xml", PREFIX + "feed.xml"}
+    assert {a["href"] for a in first.link("alternate")} == {PREFIX + p for p in _with_twins({"topics/alpha/feed.xml",
+                                                                                             "feed.xml"})}
     assert "No articles in this topic yet." in read_page(built / "topics/other/index.html").text
 
 
@@ -146,7 +160,8 @@ def test_home_archive_404_sitemap_robots(built: Path) -> None:
     home = read_page(built / "index.html")
     assert home.h1 == ["Fixture Digest"] and home.title == "Fixture Digest"
     for expected in ("Latest", "Alpha affairs", "Beta & co", "The leaning minaret was rebuilt stone by stone",
-                     "Ways in", "All 4 tags", "Whole digest (RSS)"):
+                     "Ways in", "All 4 tags", "Whole digest: RSS, Atom, JSON Feed",
+                     "Latest edition: 2–8 December 2024"):
         assert expected in home.text, expected
     assert "Other news (RSS)" in home.text and PREFIX + "archive/" in home.hrefs
     archive = read_page(built / "archive/index.html").text
@@ -175,12 +190,13 @@ def test_rebuild_skips_unchanged_files_and_removes_deleted_articles(tmp_path: Pa
     before = snapshot(out)
     (out / "extra-by-hand.txt").write_text("mine")
     run = build(site)
-    assert "(0 files written, 28 unchanged, 0 removed)" in run.out
+    assert "(0 files written, 57 unchanged, 0 removed)" in run.out
     after = snapshot(out)
     assert all(after[k] == before[k] for k in before)  # same bytes, same modification times
     (site / "content/beta/minaret.md").unlink()
     run = build(site)
-    assert "3 removed" in run.out  # the article, its only tag's page and feed
+    # the article, its only tag's page and feeds, its edition (it was the week's only article): page and email copy
+    assert "8 removed" in run.out
     assert not (out / "2024/12/minaret-rebuilt").exists() and not (out / "tags/al-nuri-mosque").exists()
     assert (out / "2024/12/third-round/index.html").exists()
     assert (out / "extra-by-hand.txt").read_text() == "mine"  # not digest's: never deleted

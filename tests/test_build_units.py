@@ -171,7 +171,7 @@ def test_python_interface_matches_the_cli_output(tmp_path: Path) -> None:
     home = next(j for j in preview if j.path == "index.html")
     assert home.context["page"]["canonical"] == "http://127.0.0.1:8000/"
     assert home.context["site"]["stylesheet"] == "/static/style.css"
-    assert result.pages == 17 and result.feeds == 8 and result.static == 1
+    assert result.pages == 21 and result.feeds == 27 and result.static == 1  # 9 feeds, each in 3 formats
 
 
 def test_navigation_leaves_out_empty_topics_but_their_pages_exist(site_dir: Path) -> None:

@@ -1,20 +1,27 @@
 """The built sites (the fixture site and the bundled content/) checked by outside tools: the Nu HTML
-checker on every page (one Java run), feedparser on every feed, axe-core in real Chromium."""
+checker on every page (one Java run), feedparser on every feed, the JSON Feed 1.1 schema (jsonschema) on
+every JSON Feed, the Atom rules of the W3C feed validator, axe-core in real Chromium."""
 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
 import subprocess
 import threading
+import uuid
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
+import jsonschema
 import pytest
 
 from tests.browser import chromium
@@ -96,6 +103,106 @@ def test_feed_items_carry_the_articles(built: Path) -> None:
     assert len(feedparser.parse((built / "feed.xml").read_bytes()).entries) == 3  # feed_limit
 
 
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+ATOM = "{http://www.w3.org/2005/Atom}"
+XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def _date_time(value: object) -> bool:
+    return isinstance(value, str) and bool(RFC3339.match(value)) and datetime.fromisoformat(value) is not None
+
+
+def _iri(value: object) -> bool:
+    """An absolute IRI: http(s) with a host, or a `urn:uuid:` with a valid UUID (RFC 3987, RFC 4122)."""
+    if not isinstance(value, str) or any(c.isspace() or c in '<>"{}|\\^`' for c in value):
+        return False
+    parts = urlsplit(value)
+    if parts.scheme == "urn":
+        return value.startswith("urn:uuid:") and str(uuid.UUID(value[9:])) == value[9:]
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def _twins(sites: list[Path]) -> list[tuple[Path, Path]]:
+    return [(site, p) for site in sites for p in sorted(site.rglob("feed.xml"))]
+
+
+def _json_feed_validator() -> jsonschema.Draft202012Validator:
+    schema = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
+    formats = jsonschema.FormatChecker()
+    formats.checks("date-time")(_date_time)
+    formats.checks("uri")(_iri)
+    return jsonschema.Draft202012Validator(schema, format_checker=formats)
+
+
+def test_the_json_feed_schema_rejects_what_the_spec_forbids(bundled: Path) -> None:
+    validator = _json_feed_validator()
+    good = json.loads((bundled / "feed.json").read_text(encoding="utf-8"))
+    assert validator.is_valid(good)
+    item = good["items"][0]
+    for broken in ({**good, "version": "https://jsonfeed.org/version/1"}, {**good, "items": [{"id": "x"}]},
+                   {**good, "items": [{**item, "date_published": "15 November 2024"}]},
+                   {**good, "items": [{**item, "id": 12}]}, {**good, "homepage": "typo"},
+                   {**good, "items": [{**item, "url": "/relative/"}]}, {k: v for k, v in good.items() if k != "title"}):
+        assert not validator.is_valid(broken), broken
+
+
+def test_every_rss_feed_has_atom_and_json_feed_twins_with_the_same_items(sites: list[Path]) -> None:
+    validator = _json_feed_validator()
+    for _site, rss_path in _twins(sites):
+        rss = feedparser.parse(rss_path.read_bytes())
+        atom = feedparser.parse((rss_path.parent / "atom.xml").read_bytes())
+        data = json.loads((rss_path.parent / "feed.json").read_text(encoding="utf-8"))
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
+        assert errors == [], (rss_path, errors)
+        assert not atom.bozo and atom.version == "atom10", (rss_path, atom.get("bozo_exception"))
+        links = [e.link for e in rss.entries]
+        assert [e.link for e in atom.entries] == links and [i["url"] for i in data["items"]] == links, rss_path
+        titles = [e.title for e in rss.entries]
+        assert [e.title for e in atom.entries] == titles == [i["title"] for i in data["items"]], rss_path
+        assert [i["id"] for i in data["items"]] == [e.id for e in rss.entries], rss_path  # ids are the RSS guids
+        for entry, item in zip(rss.entries, data["items"], strict=True):
+            assert item["tags"] == [t.term for t in entry.tags]
+            assert item["content_html"].strip() == entry.content[0].value.strip()
+            assert parsedate_to_datetime(entry.published) == datetime.fromisoformat(item["date_published"])
+        assert data["feed_url"] == rss.feed.links[0].href.removesuffix("feed.xml") + "feed.json"
+
+
+def test_atom_feeds_follow_the_feed_validators_rules(sites: list[Path]) -> None:
+    """The W3C feed validator has no installable package: its Atom 1.0 rules that a build can break are checked
+    here. One feed, id, title, updated, author; a self link that is the file's URL; entries with a unique id
+    that is an absolute IRI, a title, RFC 3339 dates, an alternate link, escaped-HTML content with an absolute
+    xml:base; no relative link left unresolved."""
+    for site, rss_path in _twins(sites):
+        path = rss_path.parent / "atom.xml"
+        root = ET.parse(path).getroot()
+        assert root.tag == ATOM + "feed" and root.get("{http://www.w3.org/XML/1998/namespace}lang"), path
+        for name in ("id", "title", "updated"):
+            assert len(root.findall(ATOM + name)) == 1, (path, name)
+        assert _iri(root.findtext(ATOM + "id")) and RFC3339.match(root.findtext(ATOM + "updated") or ""), path
+        assert root.findtext(f"{ATOM}author/{ATOM}name"), path  # a feed-level author covers every entry
+        self_links = [link for link in root.findall(ATOM + "link") if link.get("rel") == "self"]
+        assert len(self_links) == 1 and self_links[0].get("type") == "application/atom+xml", path
+        assert self_links[0].get("href", "").endswith("/" + path.relative_to(site).as_posix()), path
+        ids = []
+        for entry in root.findall(ATOM + "entry"):
+            for name in ("id", "title", "updated"):
+                assert len(entry.findall(ATOM + name)) == 1, (path, name)
+            entry_id = entry.findtext(ATOM + "id")
+            assert _iri(entry_id), (path, entry_id)
+            ids.append(entry_id)
+            assert all(RFC3339.match(entry.findtext(ATOM + n) or "") for n in ("updated", "published")), path
+            alternates = [link for link in entry.findall(ATOM + "link") if link.get("rel") == "alternate"]
+            assert len(alternates) == 1 and _iri(alternates[0].get("href")), path
+            assert all(c.get("term") for c in entry.findall(ATOM + "category")), path
+            content, summary = entry.find(ATOM + "content"), entry.find(ATOM + "summary")
+            assert content is not None and content.get("type") == "html" and _iri(content.get(XML_BASE)), path
+            assert summary is not None and summary.get("type") == "html", path
+            assert (content.text or "").lstrip().startswith("<"), path  # escaped HTML, not markup
+            for href in re.findall(r'(?:href|src)="([^"]*)"', content.text or ""):
+                assert href.startswith(("http://", "https://", "#", "mailto:")), (path, href)
+        assert len(ids) == len(set(ids)), path
+
+
 @pytest.fixture(scope="module")
 def served(sites: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Both sites over HTTP: the fixture at /news/ (its base URL's path), the bundled one at /."""
@@ -119,7 +226,8 @@ def served(sites: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Itera
         server.server_close()
 
 
-PAGES = ["news/", "news/2024/11/first-strike/", "news/topics/alpha/page/2/", "news/tags/", "news/tags/hezbollah/",
+PAGES = ["news/", "news/2024/11/first-strike/", "news/editions/", "news/editions/2024-w44/", "editions/2024-w46/",
+          "news/topics/alpha/page/2/", "news/tags/", "news/tags/hezbollah/",
          "news/archive/", "news/404.html", ""]
 
 

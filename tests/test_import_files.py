@@ -178,8 +178,6 @@ def test_broken_manifest_is_an_error(site_dir: Path, capsys) -> None:
                            "then the headline again and the text)"),
     ("bad_binary.png", "is a binary file, not a text dump"),
     ("bad_latin1.txt", "is not UTF-8 text (byte 0xe9 at offset 3)"),
-    ("bad_date.txt", "'Updated 31 February 2024' is not a real date (day is out of range for month)"),
-    ("bad_no_text.txt", "article 'A headline with nothing under it' has no text"),
     ("missing.txt", "no such file"),
     ("", "is a folder, not a dump file"),
 ])
@@ -202,3 +200,16 @@ def test_every_bad_input_is_reported(site_dir: Path, capsys, monkeypatch) -> Non
         f"error: {DUMPS / 'bad_date.txt'}:4: 'Updated 31 February 2024' is not a real date "
         "(day is out of range for month)",
     ]
+
+
+@pytest.mark.parametrize(("name", "line", "message"), [
+    ("bad_date.txt", 4, "'Updated 31 February 2024' is not a real date (day is out of range for month)"),
+    ("bad_no_text.txt", 1, "article 'A headline with nothing under it' has no text"),
+])
+def test_an_unreadable_article_alone_is_reported_and_nothing_is_written(
+        site_dir: Path, capsys, name: str, line: int, message: str) -> None:
+    code, out, err = _run(site_dir, capsys, DUMPS / name)
+    assert code == 1 and _tree(site_dir) == {}
+    assert out == "1 article from 1 dump: 1 not imported\n"
+    assert err.splitlines() == [f"error: {DUMPS / name}:{line}: {message}",
+                                "digest import: 1 article not imported (see the errors above); everything else was"]

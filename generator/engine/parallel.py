@@ -30,6 +30,9 @@ from generator.pages.plan import Part, Planner, closing_jobs, plan_parts, sitema
 from generator.pages.render import PageJob, make_markdown, render_job
 from generator.site.config import SiteConfig
 from generator.site.parse import parse_article
+from generator.site.urls import ATOM_NAME, FEED_NAME, JSON_FEED_NAME
+
+FEED_NAMES = (FEED_NAME, ATOM_NAME, JSON_FEED_NAME)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -194,7 +197,7 @@ def _render_chunk(payload: tuple[Views, jinja2.Environment, Memo | None],
 def warm(env: jinja2.Environment) -> None:
     """Compile every template now, so forked workers inherit them compiled."""
     for name in env.list_templates():
-        if name.endswith((".html", ".xml", ".txt")) and not name.startswith("theme/"):
+        if name.endswith((".html", ".xml", ".txt", ".json")) and not name.startswith("theme/"):
             try:
                 env.get_template(name)
             except jinja2.TemplateError:
@@ -203,7 +206,7 @@ def warm(env: jinja2.Environment) -> None:
 
 def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: Progress | None = None,
                 sink: Callable[[dict[str, bytes]], None] | None = None, memo: Memo | None = None) -> Rendering:
-    """Every page, feed, the sitemap and robots.txt of `views`, in the site's fixed order.
+    """Every page, feed, email copy, the sitemap and robots.txt of `views`, in the site's fixed order.
 
     With a `sink`, pages and feeds are handed to it as they are rendered (so they
     can be written meanwhile) and only the closing files (sitemap, robots.txt) are
@@ -232,7 +235,8 @@ def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: P
         if new_memo is not None and page is not None:
             new_memo[job.path] = page
     pages = sum(entry is not None for (_p, _d, entry, _m), _f in rendered)
-    return Rendering(files, pages, len(rendered) - pages, fresh, new_memo)
+    feeds = sum(path.endswith(FEED_NAMES) for (path, _d, _e, _m), _f in rendered)
+    return Rendering(files, pages, feeds, fresh, new_memo)
 
 
 def _jobs_chunk(payload: tuple[jinja2.Environment, Memo | None],

@@ -15,11 +15,10 @@ blank line or by a single line break). Each paragraph is then one of:
   optional short title that does not end a sentence, and one paragraph;
 - text.
 
-Text paragraphs are then joined where the scraper broke a sentence: a paragraph
-that does not end a sentence is joined to the next when that one starts in lower
-case, or when it ends with a comma or dash, or when it is at least eight words
-long and ends with a lower-case word ("... the governments of Iraq and" / "Iran did
-not respond ..."). Short lines without a full stop (subheadings) stay as they are.
+Text paragraphs are then joined where the scraper broke a sentence ("... the
+governments of Iraq and" / "Iran did not respond ..."; the rule is
+`lines.broken_sentence`). Short lines without a full stop or other punctuation
+(subheadings) stay as they are.
 Finally a dateline opening the first paragraph (`BEIRUT:`, `JERUSALEM, Nov 14 :`,
 `BAGHDAD, May 7 (Reuters) -`) becomes `dateline` (and `source`).
 """
@@ -34,12 +33,17 @@ from typing import TypeVar
 
 from generator.errors import ContentError
 from generator.importer.lines import (
+    broken_sentence,
     bullet_text,
+    dateline,
     ends_sentence,
     has_update_prefix,
     is_chrome,
     is_counter,
+    is_label,
     norm,
+    placeholder_field,
+    read_more_text,
     split_credit,
     without_update_prefix,
 )
@@ -47,19 +51,7 @@ from generator.importer.segment import RawArticle
 
 T = TypeVar("T")
 
-_PLACEHOLDER_RE = re.compile(r"This section contains relevant reference points, placed in \((?P<field>[^()]+) field\)")
-_READ_MORE_RE = re.compile(r"READ MORE\s*:\s*(?P<text>.+)", re.IGNORECASE)
-_LABEL_RE = re.compile(r"[A-Z][A-Z ]{3,29}")
-_LABEL_MAX_WORDS = 3
 _BOX_TITLE_MAX_WORDS = 12
-_JOIN_MIN_WORDS = 8
-_CITY = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
-_DATELINE_RE = re.compile(
-    rf"(?P<city>{_CITY}(?:\s{_CITY}){{0,3}})"
-    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
-    r"(?:\s*\((?P<source>[A-Z][A-Za-z.&/ -]{0,30})\))?"
-    r"\s*(?P<sep>:|[-–—])(?:\s+(?P<rest>.*))?"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +71,7 @@ class Factbox:
 class Paragraph:
     text: str  # plain text, exactly as the page had it
     bullet: bool = False
+    line: int | None = None  # where it starts in the input, for messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +90,8 @@ class Article:
 
 def clean(raw: RawArticle, where: str) -> Article:
     """Sort a raw article's lines into fields and text, or raise `ContentError` when no text is left."""
-    units = [line.text.strip() for line in raw.body if line.text.strip()]
+    kept = [line for line in raw.body if line.text.strip()]
+    units = [line.text.strip() for line in kept]
     images = [_gallery_image(text) for text in raw.gallery]
     highlights: list[str] = []
     factboxes: list[Factbox] = []
@@ -107,15 +101,15 @@ def clean(raw: RawArticle, where: str) -> Article:
     while i < len(units):
         text, after = units[i], units[i + 1] if i + 1 < len(units) else None
         step = 1
-        if after is not None and _placeholder_field(after) == text:
+        if after is not None and placeholder_field(after) == text:
             step = 2
-        elif is_chrome(text) or _placeholder_field(text):
+        elif is_chrome(text) or placeholder_field(text):
             pass
-        elif (more := _READ_MORE_RE.fullmatch(text)) is not None:
-            read_more.append(more["text"].strip())
+        elif (more := read_more_text(text)) is not None:
+            read_more.append(more)
         elif (item := bullet_text(text)) is not None:
             if item and texts:
-                texts.append(Paragraph(item, bullet=True))
+                texts.append(Paragraph(item, bullet=True, line=kept[i].number))
             elif item:
                 highlights.append(item)
         elif (image := _caption(text, after)) is not None:
@@ -124,11 +118,11 @@ def clean(raw: RawArticle, where: str) -> Article:
             factboxes.append(box[0])
             step = box[1]
         else:
-            texts.append(Paragraph(text))
+            texts.append(Paragraph(text, line=kept[i].number))
         i += step
     paragraphs = _join(texts)
     first, dateline, source = _dateline(paragraphs[0].text) if paragraphs else ("", None, None)
-    paragraphs = ([Paragraph(first)] if first else []) + paragraphs[1:]
+    paragraphs = ([Paragraph(first, line=paragraphs[0].line)] if first else []) + paragraphs[1:]
     if not paragraphs:
         raise ContentError(where, raw.line, None, f"article {raw.headline!r} has no text")
     return Article(
@@ -147,6 +141,9 @@ def _gallery_image(text: str) -> Image:
 
 def _caption(text: str, after: str | None) -> Image | None:
     split = split_credit(text)
+    if split is not None and after is not None and not ends_sentence(split[0]) and (
+            after[0].islower() or _opens_dateline(text, after)):
+        return None  # the sentence goes on in the next line: a bracket in the text, not a credit
     if split is not None:
         return Image(without_update_prefix(split[0]), split[1])
     if has_update_prefix(text) and after is not None and is_counter(after):
@@ -154,30 +151,27 @@ def _caption(text: str, after: str | None) -> Image | None:
     return None
 
 
-def _placeholder_field(text: str) -> str | None:
-    match = _PLACEHOLDER_RE.fullmatch(text)
-    return match["field"].strip() if match else None
+def _opens_dateline(text: str, after: str) -> bool:
+    """Whether `text` is the start of a dateline that `after` completes (`BAGHDAD, May 7 (Reuters)` / `- ...`)."""
+    match = dateline(f"{text} {after}")
+    return match is not None and match.start("rest") > len(text)
 
 
 def _is_plain(text: str) -> bool:
     """A paragraph that is ordinary text: not chrome, a link, a bullet, a caption or a label."""
     return not (
-        is_chrome(text) or _placeholder_field(text) or _READ_MORE_RE.fullmatch(text)
-        or bullet_text(text) is not None or split_credit(text) or _is_label(text)
+        is_chrome(text) or placeholder_field(text) or read_more_text(text) is not None
+        or bullet_text(text) is not None or split_credit(text) or is_label(text)
     )
-
-
-def _is_label(text: str) -> bool:
-    return _LABEL_RE.fullmatch(text) is not None and len(text.split()) <= _LABEL_MAX_WORDS
 
 
 def _box(units: Sequence[str], i: int) -> tuple[Factbox, int] | None:
     """The box starting with the label `units[i]` and how many paragraphs it takes, or None."""
-    if not _is_label(units[i]):
+    if not is_label(units[i]):
         return None
     rest = units[i + 1 : i + 3]
-    if not rest or not _is_plain(rest[0]):
-        return None
+    if not rest or not _is_plain(rest[0]) or rest[0][0].islower():
+        return None  # a box's title or text starts like a sentence; "A US" / "embassy said ..." is broken text
     is_title = len(rest) == 2 and _is_plain(rest[1]) and not ends_sentence(rest[0]) and (
         len(rest[0].split()) <= _BOX_TITLE_MAX_WORDS)
     if is_title:
@@ -189,31 +183,21 @@ def _join(texts: Iterable[Paragraph]) -> list[Paragraph]:
     out: list[Paragraph] = []
     for paragraph in texts:
         if out and not paragraph.bullet and not out[-1].bullet and _broken(out[-1].text, paragraph.text):
-            out[-1] = Paragraph(f"{out[-1].text} {paragraph.text}")
+            out[-1] = Paragraph(f"{out[-1].text} {paragraph.text}", line=out[-1].line)
         else:
             out.append(paragraph)
     return out
 
 
 def _broken(before: str, after: str) -> bool:
-    """Whether the scraper broke one sentence into `before` and `after`."""
-    if ends_sentence(before):
-        return False
-    last = before.split()[-1]
-    return (
-        after[0].islower() or before[-1] in ",-–—"
-        or (len(before.split()) >= _JOIN_MIN_WORDS and last[0].islower())
-    )
+    """Whether the scraper broke one sentence into `before` and `after` (see `lines.broken_sentence`)."""
+    return broken_sentence(before, after)
 
 
 def _dateline(text: str) -> tuple[str, str | None, str | None]:
     """`(text without its dateline, city, source)`; the text unchanged when it has no dateline."""
-    match = _DATELINE_RE.match(text)
-    if match is None or match["city"].upper() != match["city"]:
-        return text, None, None
-    if match["sep"] != ":" and not (match["date"] or match["source"]):
-        return text, None, None
-    if match["rest"] is None and match.end() != len(text):
+    match = dateline(text)
+    if match is None:
         return text, None, None
     return match["rest"] or "", _title_case(match["city"]), match["source"]
 

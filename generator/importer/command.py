@@ -2,9 +2,12 @@
 
 Nothing is written until every input has been read and understood: a bad input
 (missing, a folder, binary, not UTF-8, empty, no article) is reported with all
-the others and the run stops with exit status 1. Files are written atomically
-(a temporary dotfile in the same folder, then `os.replace`); `--dry-run` prints
-the same lines and writes nothing.
+the others and the run stops with exit status 1. An article that cannot be read
+(no headline, an impossible date, no text) is reported on its own line and left
+out; the others are imported and the exit status is 1. Each imported article is
+self-checked (`check`): findings are warnings, errors with `--strict`. Files are
+written atomically (a temporary dotfile in the same folder, then `os.replace`);
+`--dry-run` prints the same lines and writes nothing.
 """
 
 from __future__ import annotations
@@ -13,17 +16,19 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from generator.durable import fsync_dir, fsync_file
 from generator.errors import BuildError, ContentError, DigestError, shown
+from generator.importer.check import check
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
 from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Record, format_manifest, parse_manifest, plan
 from generator.importer.report import explain as explain_lines
 from generator.importer.report import status_line, summary
-from generator.importer.segment import decode, segment
+from generator.importer.segment import decode, segment_all
 from generator.site.config import SiteConfig
 from generator.site.frontmatter import article_files, split
 
@@ -31,22 +36,40 @@ STDIN = "-"
 TEMP_PREFIX = ".digest-tmp-"  # a file being written; one left by a killed import is removed by the next
 
 
+@dataclass
+class _Read:
+    """What the inputs gave: articles to import, articles left out (errors), warnings about imported ones."""
+
+    items: list[Item] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)
+    failed: int = 0  # articles left out
+
+
 def run_import(
     config: SiteConfig, dumps: Sequence[str], *, content_dir: Path, dry_run: bool, force: bool,
-    explain: bool, out: TextIO, stdin: BinaryIO,
+    explain: bool, out: TextIO, stdin: BinaryIO, strict: bool = False, err: TextIO | None = None,
 ) -> int:
+    err = err if err is not None else sys.stderr
     classifier = Classifier.of(config)
-    items: list[Item] = []
-    errors: list[DigestError] = []
+    read = _Read()
+    refused = False
+    problems: list[DigestError] = []  # in input order, for a refused run
     for name in dumps:
+        before = len(read.errors)
         try:
-            items.extend(_read_dump(name, stdin, config, classifier))
-        except BuildError as exc:
-            errors.extend(exc.errors)
+            _read_dump(name, stdin, config, classifier, read, strict=strict)
         except DigestError as exc:
-            errors.append(exc)
-    if errors:
-        raise errors[0] if len(errors) == 1 else BuildError(errors)
+            problems.append(exc)
+            refused = True
+        problems.extend(read.errors[before:])
+    if refused:  # an input is unreadable as a whole: nothing is written, every problem is reported
+        raise problems[0] if len(problems) == 1 else BuildError(problems)
+    for problem in read.errors:
+        print(f"error: {problem}", file=err)
+    for warning in read.warnings:
+        print(f"warning: {warning}", file=err)
+    items = read.items
     files = _content_files(content_dir)
     manifest_path = content_dir / MANIFEST
     old_manifest = _read_manifest(manifest_path)
@@ -58,18 +81,24 @@ def run_import(
             print("\n".join(explain_lines(decision)), file=out)
     if not dry_run:
         _write(content_dir, decisions, records, old_manifest)
-    print(summary(decisions, len(dumps), dry_run=dry_run), file=out)
+    print(summary(decisions, len(dumps), dry_run=dry_run, failed=read.failed, warnings=len(read.warnings)),
+          file=out)
     conflicts = sum(d.status == "conflict" for d in decisions)
     if conflicts:
         # Everything else was imported; exit 1 so that a script notices what needs a person.
         print(f"digest import: {conflicts} conflict{'s' if conflicts != 1 else ''} need{'' if conflicts != 1 else 's'} "
               "your attention: your edited files were kept (--force replaces them with the dump's version)",
-              file=sys.stderr)
-        return 1
-    return 0
+              file=err)
+    if read.failed:
+        print(f"digest import: {read.failed} article{'s' if read.failed != 1 else ''} not imported "
+              "(see the errors above); everything else was", file=err)
+    return 1 if conflicts or read.failed else 0
 
 
-def _read_dump(name: str, stdin: BinaryIO, config: SiteConfig, classifier: Classifier) -> list[Item]:
+def _read_dump(
+    name: str, stdin: BinaryIO, config: SiteConfig, classifier: Classifier, read: _Read, *, strict: bool,
+) -> None:
+    """Add one input's articles to `read`; raise `DigestError` when the input as a whole is unreadable."""
     shown = "<stdin>" if name == STDIN else name
     try:
         data = stdin.read() if name == STDIN else Path(name).read_bytes()
@@ -82,17 +111,22 @@ def _read_dump(name: str, stdin: BinaryIO, config: SiteConfig, classifier: Class
         raise ContentError(shown, None, None, f"cannot be read ({exc.strerror or exc})") from None
     except ValueError as exc:
         raise ContentError(shown, None, None, str(exc)) from None
-    items, errors = [], []
-    for raw in segment(text, shown, config.tz):
+    for raw in segment_all(text, shown, config.tz):
         try:
+            if isinstance(raw, ContentError):
+                raise raw
             article = clean(raw, shown)
         except ContentError as exc:
-            errors.append(exc)
+            read.errors.append(exc)
+            read.failed += 1
             continue
-        items.append(Item(article, classifier.classify(article)))
-    if errors:
-        raise BuildError(errors)
-    return items
+        findings = check(article, shown)
+        if strict and findings:
+            read.errors.extend(findings)
+            read.failed += 1
+            continue
+        read.warnings.extend(findings)
+        read.items.append(Item(article, classifier.classify(article)))
 
 
 def _content_files(content_dir: Path) -> dict[str, ContentFile]:

@@ -1,7 +1,9 @@
 """Recognisers for single lines of a dump, shared by `segment` and `clean`.
 
 They answer one question each about one stripped line: is it page chrome, is it
-a photo caption (and with which credit), is it a bullet, does it end a sentence.
+a photo caption (and with which credit), a bullet, a `READ MORE` link, a scraper
+placeholder, a box label, an `Updated ...` stamp; does it open with a dateline,
+does it end a sentence.
 """
 
 from __future__ import annotations
@@ -25,6 +27,18 @@ _UPDATE_PREFIX_RE = re.compile(r"Update\s+(?=\S)")
 _BULLET_RE = re.compile(r"[•●▪◦‣]\s*(?P<text>.*)")
 # Sentence-final punctuation, possibly followed by closing quotes or brackets.
 _SENTENCE_END_RE = re.compile(r"[.!?…:]['\"”’»)\]]*$")
+_PLACEHOLDER_RE = re.compile(r"This section contains relevant reference points, placed in \((?P<field>[^()]+) field\)")
+_READ_MORE_RE = re.compile(r"READ MORE\s*:\s*(?P<text>.+)", re.IGNORECASE)
+_LABEL_RE = re.compile(r"[A-Z][A-Z ]{3,29}")
+_LABEL_MAX_WORDS = 3
+_STAMP_START_RE = re.compile(r"Updated:?\s+(?:\d{1,2}\s+[A-Za-z]{3,9}\.?|[A-Za-z]{3,9}\.?\s+\d{1,2}),?\s+\d{4}\b")
+_CITY = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
+DATELINE_RE = re.compile(
+    rf"(?P<city>{_CITY}(?:\s{_CITY}){{0,3}})"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+    r"(?:\s*\((?P<source>[A-Z][A-Za-z.&/ -]{0,30})\))?"
+    r"\s*(?P<sep>:|[-–—])(?:\s+(?P<rest>.*))?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +71,11 @@ def without_update_prefix(text: str) -> str:
 def split_credit(text: str) -> tuple[str, str] | None:
     """`(caption, credit)` when `text` is a caption ending with a credit in brackets, else None."""
     match = _CREDIT_RE.fullmatch(text.strip())
-    if match is None:
+    if match is None or _PLACEHOLDER_RE.fullmatch(text.strip()):
         return None
     caption, credit = match["caption"], " ".join(match["credit"].split())
-    if len(credit.split()) > _CREDIT_MAX_WORDS or len(caption.split()) < 2:
-        return None
+    if len(credit.split()) > _CREDIT_MAX_WORDS or len(caption.split()) < 2 or caption[-1] in "“‘\"'([{":
+        return None  # `said that “(Israeli) occupation ...` is a sentence, not a credit
     return caption, credit
 
 
@@ -71,8 +85,85 @@ def bullet_text(text: str) -> str | None:
     return match["text"].strip() if match else None
 
 
+def placeholder_field(text: str) -> str | None:
+    """`Opinion` for the scraper's `This section contains ... placed in (Opinion field)`, else None."""
+    match = _PLACEHOLDER_RE.fullmatch(text.strip())
+    return match["field"].strip() if match else None
+
+
+def read_more_text(text: str) -> str | None:
+    """The linked headline of a `READ MORE: ...` line, else None."""
+    match = _READ_MORE_RE.fullmatch(text.strip())
+    return match["text"].strip() if match else None
+
+
+def is_label(text: str) -> bool:
+    """A box label: a short line in capitals (`FASTFACT`, `KEY FACTS`)."""
+    stripped = text.strip()
+    return _LABEL_RE.fullmatch(stripped) is not None and len(stripped.split()) <= _LABEL_MAX_WORDS
+
+
+def is_stamp(text: str) -> bool:
+    """Whether `text` is (or starts like) an `Updated 15 November 2024` line."""
+    return _STAMP_START_RE.match(text.strip()) is not None
+
+
+def dateline(text: str) -> re.Match[str] | None:
+    """The dateline opening `text` (`BEIRUT:`, `JERUSALEM, Nov 14 :`, `BAGHDAD, May 7 (Reuters) -`), or None."""
+    match = DATELINE_RE.match(text)
+    if match is None or match["city"].upper() != match["city"]:
+        return None
+    if match["sep"] != ":" and not (match["date"] or match["source"]):
+        return None
+    if match["rest"] is None and match.end() != len(text):
+        return None
+    return match
+
+
+# Words a sentence goes on after: a line ending in one was cut in the middle of a sentence.
+_GOES_ON = frozenset("""a an the of to in on at for with by from into onto over under after before about between
+against and or but nor as than that which who whom whose where when while if because its his her their our
+your my this these those is was were are be been being has have had will would can could should may might must
+not also said says told""".split())
+_JOIN_MIN_WORDS = 8  # a line this long, ending in a lower-case word, is half a sentence
+_JOIN_ANY_WORDS = 12  # a line this long that does not end a sentence is half a sentence
+_INSIDE_SENTENCE_RE = re.compile(r"[,;“”\"]|[.!?]\s+\S")
+
+
+def broken_sentence(before: str, after: str) -> bool:
+    """Whether a scraper broke one sentence into the lines `before` and `after` (to be joined again).
+
+    `before` must not end a sentence, and: `after` goes on in lower case; or `before` ends with
+    a comma, a dash or a word a sentence goes on after ("of", "the", "and", "said"); or it is at
+    least eight words long and ends with a lower-case word; or it is at least twelve words long;
+    or it holds a comma, a quote or a full stop; or the two make a dateline that neither is alone.
+    Short lines without a full stop (subheadings such as "What comes next") stay as they are.
+    """
+    before, after = before.strip(), after.strip()
+    if not before or not after or ends_sentence(before):
+        return False
+    words = before.split()
+    last = words[-1]
+    if (after[0].islower() or before[-1] in ",-–—" or last.casefold() in _GOES_ON
+            or (len(words) >= _JOIN_MIN_WORDS and last[0].islower()) or len(words) >= _JOIN_ANY_WORDS):
+        return True
+    if _INSIDE_SENTENCE_RE.search(before):
+        return True  # a comma, a quote or a full stop inside: text, not a subheading
+    opening = dateline(f"{before} {after}")  # `GAZA CITY, Feb` / `9 (AFP) - Rescuers ...`
+    return opening is not None and dateline(before) is None and opening.start("rest") > len(before)
+
+
 def ends_sentence(text: str) -> bool:
     return _SENTENCE_END_RE.search(text.rstrip()) is not None
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two lines have the same words, case, quotes, dashes and spacing aside (a headline and its repeat)."""
+    return _words(a) == _words(b) and bool(_words(a))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
 
 
 def norm(text: str) -> str:

@@ -77,13 +77,18 @@ def _tag_lines(own: Classification) -> list[str]:
     return lines
 
 
-def summary(decisions: Sequence[Decision], inputs: int, *, dry_run: bool) -> str:
+def summary(decisions: Sequence[Decision], inputs: int, *, dry_run: bool, failed: int = 0, warnings: int = 0) -> str:
+    """`6 articles from 1 dump: 4 created, 1 unchanged, 1 not imported; 2 warnings`."""
     counts = Counter(d.status for d in decisions)
     parts = [f"{counts[s]} {_DRY.get(s, s) if dry_run else s}" for s in _STATUSES if counts[s]]
-    articles = f"{len(decisions)} article{'s' if len(decisions) != 1 else ''}"
+    if failed:
+        parts.append(f"{failed} not imported")
+    total = len(decisions) + failed
+    articles = f"{total} article{'s' if total != 1 else ''}"
     dumps = f"{inputs} dump{'s' if inputs != 1 else ''}"
+    notes = f"; {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     tail = " (dry run: nothing written)" if dry_run else ""
-    return f"{articles} from {dumps}: {', '.join(parts)}{tail}"
+    return f"{articles} from {dumps}: {', '.join(parts) or 'nothing to import'}{notes}{tail}"
 
 
 def _num(value: float) -> str:

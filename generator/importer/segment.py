@@ -1,22 +1,37 @@
 """Dump bytes -> raw articles: decode the text, find each article's header, cut the dump there.
 
-An article's header is recognised by its shape, not by its position::
+An article's header is a block of page furniture around an `Updated` line::
 
-    Headline                              <- the article starts here
-    Update A gallery caption. (AFP)       <- optional captions, `Update ` prefixes,
-    1 / 2                                    `1 / 2` counters, repeats
+    Update A gallery caption. (AFP)       <- gallery: `Update <caption>` slides,
+    1 / 2                                    `k / n` counters, plain captions
+    Headline                              <- headline above ...
     Short Url                             <- optional
     Updated 15 November 2024 [10:32]      <- the anchor
     Follow                                <- optional
-    Headline                              <- the headline again (optional)
+    Headline                              <- ... and/or below, once or twice
 
-The `Updated` line anchors the header; the line after it (past `Follow` and blank
-lines) is the repeated headline, found again as the nearest equal line above the
-anchor. When the headline is not repeated, the nearest line above the anchor that
-is neither chrome nor a caption is the headline. Gallery slides (`Update ...`
-lines, captions followed by a counter) just above the headline belong to the new
-article too. Everything between one header and the next is the first one's body;
-anything before the first header is page chrome.
+The whole block is read before the headline is chosen. The line just above the
+block (`above`) and the first one or two lines below it (`below`, `next`) are the
+candidates:
+
+- `below` repeated as `next`: the headline is below, twice;
+- `above` equal to `below`: the headline is on both sides;
+- otherwise the headline is on one side only, and the side is decided by what
+  the lines are: a headline is never a caption, bullet, counter, separator,
+  placeholder, box label, `READ MORE` line or stamp, and rarely ends a sentence,
+  opens with a dateline or runs long; text right under a headline is often a
+  bullet or a dateline, and a line continued in lower case is half a sentence.
+  On a tie, the headline is above (the most common shape).
+
+Gallery slides belong to the new article wherever they sit in the block (above
+the headline, between it and the stamp, under `Follow`). A plain caption counts
+as a slide only when no blank line parts it from the block, so a caption that
+ends the previous article stays with it. Everything between one header and the
+next is the first one's body; anything before the first header is page chrome.
+
+An article whose header cannot be read (an impossible date, no headline on
+either side) is returned as a `ContentError` in its place: the dump is still cut
+there, so the articles around it are unaffected.
 """
 
 from __future__ import annotations
@@ -25,8 +40,22 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
-from generator.errors import ContentError
-from generator.importer.lines import Line, bullet_text, has_update_prefix, is_chrome, is_counter, norm, split_credit
+from generator.errors import BuildError, ContentError
+from generator.importer.lines import (
+    Line,
+    bullet_text,
+    dateline,
+    ends_sentence,
+    has_update_prefix,
+    is_chrome,
+    is_counter,
+    is_label,
+    is_stamp,
+    placeholder_field,
+    read_more_text,
+    same_words,
+    split_credit,
+)
 
 NO_ARTICLE = ("no article found (an article is a headline, an 'Updated 15 November 2024' line, "
               "then the headline again and the text)")
@@ -36,13 +65,18 @@ _MONTHS = {name: number for number, names in enumerate((
     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
     ("october", "oct"), ("november", "nov"), ("december", "dec"),
 ), start=1) for name in names}
-_STAMP_RE = re.compile(
-    r"Updated:?\s+(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})"
-    r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
-    r"(?:\s+(?P<zone>GMT|UTC))?)?"
+_TIME = (r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})(?:\s*(?P<half>[AaPp])\.?[Mm]\.?)?"
+         r"(?:\s+(?P<zone>GMT|UTC))?)?")
+# `Updated 15 November 2024 10:32`, and the American order `Updated November 15, 2024 3:15 pm`.
+_STAMP_RES = (
+    re.compile(r"Updated:?\s+(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})" + _TIME),
+    re.compile(r"Updated:?\s+(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})" + _TIME),
 )
-# A headline found without its repeat must look like one: short, not ending in a full stop.
+# A headline is at most this long; past _HEADLINE_LONG words it is less likely than a shorter line.
 _HEADLINE_MAX_WORDS = 40
+_HEADLINE_LONG = 20
+# A line must look more like a headline than a plain sentence does (a full stop: -3) to be taken as one.
+_MIN_ODDS = -3
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +91,12 @@ class RawArticle:
 @dataclass(frozen=True, slots=True)
 class _Header:
     start: int  # index of the first line that belongs to the header (gallery or headline)
-    headline: int
+    stamp: int
     body_start: int
-    published: date | datetime
+    headline: int | None  # None: no headline on either side (`problem` says so)
+    published: date | datetime | None  # None: an impossible date (`problem` says so)
     gallery: tuple[str, ...]
+    problem: str | None = None
 
 
 def decode(data: bytes) -> str:
@@ -85,7 +121,7 @@ def split_lines(text: str) -> list[Line]:
 
 def parse_stamp(text: str, tz: tzinfo, where: str, line: int) -> date | datetime | None:
     """The date (and time) of an `Updated ...` line, None for any other line."""
-    match = _STAMP_RE.fullmatch(text.strip())
+    match = next((m for m in (r.fullmatch(text.strip()) for r in _STAMP_RES) if m is not None), None)
     if match is None or match["month"].casefold() not in _MONTHS:
         return None
     try:
@@ -104,91 +140,229 @@ def parse_stamp(text: str, tz: tzinfo, where: str, line: int) -> date | datetime
 
 
 def segment(text: str, where: str, tz: tzinfo) -> tuple[RawArticle, ...]:
-    """Cut a dump's text into raw articles, or raise `ContentError` naming `where`."""
+    """Cut a dump's text into raw articles, or raise `ContentError` naming `where` (every problem at once)."""
+    found = segment_all(text, where, tz)
+    errors = [item for item in found if isinstance(item, ContentError)]
+    if errors:
+        raise errors[0] if len(errors) == 1 else BuildError(errors)
+    return tuple(item for item in found if isinstance(item, RawArticle))
+
+
+def segment_all(text: str, where: str, tz: tzinfo) -> tuple[RawArticle | ContentError, ...]:
+    """Every article of a dump in order, each a raw article or the `ContentError` that says why it cannot be read.
+
+    Raises `ContentError` only when the text holds no article at all.
+    """
     lines = split_lines(text)
     headers: list[_Header] = []
     floor = 0
     for index, line in enumerate(lines):
-        if index < floor:
-            continue  # a second stamp inside the header just read
-        published = parse_stamp(line.text, tz, where, line.number)
-        if published is None:
+        if index < floor or not is_stamp(line.text):
+            continue  # a second stamp inside the header just read, or no stamp
+        problem = None
+        try:
+            published = parse_stamp(line.text, tz, where, line.number)
+        except ContentError as exc:
+            published, problem = None, exc.message
+        if published is None and problem is None:
             continue
-        header = _header(lines, index, floor, published, where)
+        header = _header(lines, index, floor, published, problem)
         headers.append(header)
         floor = header.body_start
     if not headers:
         raise ContentError(where, None, None, NO_ARTICLE)
-    articles = []
+    found: list[RawArticle | ContentError] = []
     for k, header in enumerate(headers):
-        end = headers[k + 1].start if k + 1 < len(headers) else len(lines)
+        end = max(headers[k + 1].start if k + 1 < len(headers) else len(lines), header.body_start)
+        if header.problem is not None or header.headline is None or header.published is None:
+            found.append(ContentError(where, lines[header.stamp].number, None, header.problem or "unreadable header"))
+            continue
         headline = lines[header.headline]
-        articles.append(RawArticle(
+        found.append(RawArticle(
             " ".join(headline.text.split()), headline.number, header.published,
             header.gallery, tuple(lines[header.body_start:end]),
         ))
-    return tuple(articles)
+    return tuple(found)
 
 
-def _header(lines: list[Line], stamp: int, floor: int, published: date | datetime, where: str) -> _Header:
-    after = _skip_chrome(lines, stamp + 1)
-    headline = None
-    if after < len(lines) and _may_be_headline(lines[after].text):
-        key = norm(lines[after].text)
-        headline = next((k for k in range(stamp - 1, floor - 1, -1) if norm(lines[k].text) == key), None)
-    body_start = after + 1 if headline is not None else after
-    if headline is None:
-        headline = _headline_above(lines, stamp, floor)
-    if headline is None:
-        raise ContentError(where, lines[stamp].number, None,
-                           f"{lines[stamp].text.strip()!r} has no headline above it")
-    start = _gallery_above(lines, headline, floor)
-    gallery = tuple(
-        lines[k].text.strip() for k in range(start, stamp)
-        if k != headline and lines[k].text.strip() and not is_chrome(lines[k].text)
-    )
-    return _Header(start, headline, body_start, published, gallery)
+def _header(
+    lines: list[Line], stamp: int, floor: int, published: date | datetime | None, problem: str | None,
+) -> _Header:
+    """Read the block around the stamp `lines[stamp]`, then decide where its headline is."""
+    top, slides = _climb(lines, stamp, floor, header=True)
+    above, captions = _above(lines, top, floor)
+    below, gallery_below = _first_content(lines, stamp + 1)
+    again, between = _repeat(lines, below) if below is not None else (None, [])
+    if below is not None and again is not None:  # below, twice (and maybe above too)
+        headline, body_start = below, again + 1
+        slides += gallery_below + between
+        if above is not None and same_words(lines[above].text, lines[below].text):
+            top, more = _climb(lines, above, floor, header=False)
+            slides += more + captions
+    elif above is not None and below is not None and same_words(lines[above].text, lines[below].text):
+        headline, body_start = above, below + 1  # both sides
+        top, more = _climb(lines, above, floor, header=False)
+        slides += gallery_below + more + captions
+    else:
+        headline, body_start = _one_side(lines, above, below)
+        if headline is not None and headline == above:
+            top, more = _climb(lines, above, floor, header=False)
+            slides += more + captions
+        slides += gallery_below
+        if headline is None:
+            problem = problem or (f"{lines[stamp].text.strip()!r} has no headline "
+                                  "(neither above it nor after 'Follow')")
+    if body_start is None:
+        body_start = len(lines) if below is None else below
+    gallery = tuple(lines[k].text.strip() for k in sorted(set(slides)) if not is_chrome(lines[k].text))
+    return _Header(top, stamp, body_start, headline, published, gallery, problem)
 
 
-def _skip_chrome(lines: list[Line], index: int) -> int:
-    """The index of the first line from `index` on that is not blank, chrome or another stamp."""
-    while index < len(lines) and (
-        not lines[index].text.strip() or is_chrome(lines[index].text)
-        or _STAMP_RE.fullmatch(lines[index].text.strip())
-    ):
-        index += 1
-    return index
+def _is_slide(lines: list[Line], k: int, adjacent: bool) -> bool:
+    """A gallery slide: a `k / n` counter, `Update <caption>` with a credit or a counter under it, or a
+    caption with a credit next to the block (`adjacent`). A headline may start with "Update on ..."."""
+    text = lines[k].text.strip()
+    if is_counter(text):
+        return True
+    credited = split_credit(text) is not None
+    if has_update_prefix(text):
+        after = _next_nonblank(lines, k)
+        return credited or (after < len(lines) and is_counter(lines[after].text))
+    return adjacent and credited
 
 
-def _may_be_headline(text: str) -> bool:
-    """Not chrome, a caption or a bullet: a line that could be a headline."""
-    text = text.strip()
-    return bool(text) and not (is_chrome(text) or split_credit(text) or bullet_text(text) is not None)
+def _climb(lines: list[Line], index: int, floor: int, *, header: bool) -> tuple[int, list[int]]:
+    """Walk up from `index` over gallery slides (and, for the stamp, `Short Url`): (top index, slide indices).
 
-
-def _headline_above(lines: list[Line], stamp: int, floor: int) -> int | None:
-    """The nearest line above the stamp that may be a headline, if it looks like one (short, no full stop)."""
-    for k in range(stamp - 1, floor - 1, -1):
+    A caption set apart by blank lines is a slide only when a slide of the same gallery (`Update ...`, a
+    counter) is found above it; otherwise it may end the previous article, and the walk stops below it.
+    """
+    top, slides, adjacent = index, [], True
+    held: list[int] = []  # captions set apart by blank lines, not yet known to be slides
+    for k in range(index - 1, floor - 1, -1):
         text = lines[k].text.strip()
-        if not _may_be_headline(text) or has_update_prefix(text):  # without its repeat, `Update ...` is a slide
+        if not text:
+            adjacent = False
             continue
-        if text.endswith(".") or len(text.split()) > _HEADLINE_MAX_WORDS:
-            return None
-        return k
-    return None
+        if header and text.casefold() in ("short url", "update"):
+            top, adjacent = k, True
+            continue
+        if not _is_slide(lines, k, adjacent):
+            if split_credit(text) is None:
+                break
+            held.append(k)
+            continue
+        if held and not (is_counter(text) or has_update_prefix(text)):
+            held.append(k)  # still not known
+            adjacent = True
+            continue
+        top, adjacent = k, True
+        slides += [*held, k]
+        held = []
+    return top, slides
 
 
-def _gallery_above(lines: list[Line], headline: int, floor: int) -> int:
-    """The first index of the gallery slides right above the headline (the headline when none)."""
-    start = headline
-    next_is_counter = False
-    for k in range(headline - 1, floor - 1, -1):
+def _above(lines: list[Line], top: int, floor: int) -> tuple[int | None, list[int]]:
+    """The candidate line above the block, past captions set apart by blank lines, and those captions.
+
+    They belong to the new article when its headline is above them (its gallery, written with
+    blank lines between), else to the end of the previous article.
+    """
+    captions = []
+    for k in range(top - 1, floor - 1, -1):
         text = lines[k].text.strip()
         if not text:
             continue
-        slide = is_counter(text) or has_update_prefix(text) or (next_is_counter and split_credit(text) is not None)
-        if not slide:
-            break
-        next_is_counter = is_counter(text)
-        start = k
-    return start
+        if split_credit(text) is None and not _is_slide(lines, k, adjacent=False):
+            return k, captions
+        captions.append(k)
+    return None, captions
+
+
+def _first_content(lines: list[Line], index: int) -> tuple[int | None, list[int]]:
+    """The first line below the stamp that is not blank, chrome, a stamp or a gallery slide; the slides passed."""
+    slides = []
+    for k in range(index, len(lines)):
+        text = lines[k].text.strip()
+        if not text or is_chrome(text) or is_stamp(text) or _placeholder(lines, k):
+            continue
+        if _is_slide(lines, k, adjacent=True):
+            slides.append(k)
+            continue
+        return k, slides
+    return None, slides
+
+
+def _repeat(lines: list[Line], first: int) -> tuple[int | None, list[int]]:
+    """The index of `lines[first]` given again right below it (past blank lines and slides), and those slides."""
+    slides = []
+    for k in range(first + 1, len(lines)):
+        text = lines[k].text.strip()
+        if not text or is_counter(text) or _placeholder(lines, k):
+            continue
+        if same_words(text, lines[first].text):
+            return k, slides
+        if not _is_slide(lines, k, adjacent=True):
+            return None, []
+        slides.append(k)
+    return None, []
+
+
+def _placeholder(lines: list[Line], k: int) -> bool:
+    """The scraper's placeholder line, or the field name (`Opinion`) that comes just before it."""
+    if placeholder_field(lines[k].text) is not None:
+        return True
+    after = _next_nonblank(lines, k)
+    return after < len(lines) and placeholder_field(lines[after].text) == lines[k].text.strip()
+
+
+def _one_side(lines: list[Line], above: int | None, below: int | None) -> tuple[int | None, int | None]:
+    """(headline, body start) when the headline appears once: above the block or below it, whichever fits better."""
+    up = _headline_odds(lines[above].text) if above is not None else None
+    down = _headline_odds(lines[below].text) if below is not None else None
+    if below is not None and down is not None:
+        after = _next_nonblank(lines, below)
+        if after < len(lines):
+            text = lines[after].text.strip()
+            if bullet_text(text) is not None or dateline(text) is not None:
+                down += 3  # highlights and datelines come right under a headline
+            elif text[0].islower():
+                down -= 3  # the line goes on: half a sentence
+    up = up if up is not None and up > _MIN_ODDS else None
+    down = down if down is not None and down > _MIN_ODDS else None
+    if up is None and down is None:
+        return None, below
+    if down is None or (up is not None and up >= down):
+        return above, below
+    return below, below + 1 if below is not None else None
+
+
+def _next_nonblank(lines: list[Line], index: int) -> int:
+    """The index of the first non-blank line after `index` (len(lines) when there is none)."""
+    return next((k for k in range(index + 1, len(lines)) if lines[k].text.strip()), len(lines))
+
+
+def _headline_odds(text: str) -> float | None:
+    """How much a line looks like a headline (0 is a plain one, lower is less likely); None when it cannot be one."""
+    text = text.strip()
+    if (not text or is_chrome(text) or is_stamp(text) or split_credit(text) or bullet_text(text) is not None
+            or read_more_text(text) is not None or placeholder_field(text)
+            or is_label(text)):
+        return None
+    words = len(text.split())
+    if words > _HEADLINE_MAX_WORDS:
+        return None
+    odds = 0.0
+    if text[-1] in ",;:-–—":
+        odds -= 4  # stops in the middle of a sentence
+    elif ends_sentence(text) and text.rstrip("'\"”’»)]")[-1:] in ".…":
+        odds -= 3  # a full stop ends sentences, not headlines
+    if dateline(text) is not None:
+        odds -= 4
+    if text[0].islower():
+        odds -= 3
+    if words > _HEADLINE_LONG:
+        odds -= 1 + (words > 2 * _HEADLINE_LONG - 10)
+    if words < 4:
+        odds -= 2  # navigation (`Most popular`) and subheadings
+    return odds

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from markupsafe import Markup
 
+from generator.pages.editions import Edition, make_editions
 from generator.site import urls as u
 from generator.site.config import SiteConfig
 from generator.site.model import Article, Site, Tag, Topic
@@ -35,10 +38,14 @@ class Views:
     urls: u.Urls
     common: Mapping[str, Any]
     cards: Mapping[str, Context]
+    editions: tuple[Edition, ...]  # newest first
+    edition_of: Mapping[str, int]  # article key -> its edition's index in `editions`
 
 
 def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
     topics = {t.slug: {"title": t.title, "href": urls.href(u.topic_path(t.slug))} for t in site.topics.values()}
+    editions = make_editions(site.articles.values(), config.editions_period)
+    latest = editions[0] if editions else None
     common = {
         "title": config.title,
         "description": config.description,
@@ -50,16 +57,40 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "tags": urls.href(u.TAGS),
         "archive": urls.href(u.ARCHIVE),
         "feed": urls.href(u.FEED),
+        "site_feed": _feed(config.title, urls.href(u.FEED)),
+        "editions": urls.href(u.EDITIONS),
+        "editions_feed": _feed(f"{config.title}: editions", urls.href(u.EDITIONS_FEED)),
+        # The home page and the navigation link to the newest edition (None before the first article).
+        "latest_edition": {"href": urls.href(u.edition_path(latest.key)),
+                           "heading": edition_dates(latest.start, latest.end, latest.period)} if latest else None,
         "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
     }
     cards = {key: _card(a, urls, topics[a.topic]) for key, a in site.articles.items()}
-    return Views(config, site, urls, common, cards)
+    edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
+    return Views(config, site, urls, common, cards, editions, MappingProxyType(edition_of))
 
 
 def date_text(article: Article) -> str:
     d = article.date
     day = f"{d.day} {MONTHS[d.month - 1]} {d.year}"
     return f"{day}, {d:%H:%M}" if article.has_time else day
+
+
+def edition_dates(start: date, end: date, period: str) -> str:
+    """The dates of an edition as its heading shows them: `11–17 November 2024`, `28 October – 3 November 2024`,
+    `30 December 2024 – 5 January 2025` (a week), `November 2024` (a month), `15 November 2024` (a day).
+
+    The one place edition dates are worded (the theme's Babel formatting replaces it)."""
+    if period == "month":
+        return f"{MONTHS[start.month - 1]} {start.year}"
+    last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
+    if start == end:
+        return last
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{last}"
+    if start.year == end.year:
+        return f"{start.day} {MONTHS[start.month - 1]} – {last}"
+    return f"{start.day} {MONTHS[start.month - 1]} {start.year} – {last}"
 
 
 def date_iso(article: Article) -> str:
@@ -97,12 +128,13 @@ def _card(a: Article, urls: u.Urls, topic: Mapping[str, str]) -> Context:
 
 
 def _feed(title: str, href: str) -> Context:
-    return {"title": title, "href": href}
+    """A feed as pages advertise it: the RSS feed at `href` and its Atom and JSON Feed twins."""
+    return {"title": title, "href": href, "atom": u.atom_path(href), "json": u.json_feed_path(href)}
 
 
-def _page(v: Views, path: str, title: str, description: str, *, feeds: Sequence[Context] = (),
+def page_context(v: Views, path: str, title: str, description: str, *, feeds: Sequence[Context] = (),
           lastmod: str | None = None, **more: Any) -> Context:
-    site_feed = _feed(v.config.title, v.urls.href(u.FEED))
+    site_feed = v.common["site_feed"]
     return {
         "path": path,
         "title": f"{title} — {v.config.title}" if title != v.config.title else title,
@@ -139,7 +171,8 @@ def home_context(v: Views) -> Context:
     top_tags = sorted(site.tags.values(), key=lambda t: (-len(t.articles), t.slug))[:HOME_TAGS]
     return {
         "site": v.common,
-        "page": _page(v, u.HOME, v.config.title, v.config.description, lastmod=_lastmod(v, site.order)),
+        "page": page_context(v, u.HOME, v.config.title, v.config.description, lastmod=_lastmod(v, site.order),
+                      feeds=(v.common["editions_feed"],)),
         "latest": tuple(v.cards[k] for k in site.order[: v.config.page_size]),
         "sections": sections,
         "topics": tuple(_topic_summary(v, t) for t in site.topics.values()),
@@ -198,7 +231,7 @@ def article_context(v: Views, key: str) -> Context:
     }
     return {
         "site": v.common,
-        "page": _page(v, key, a.title, a.summary, feeds=feeds, lastmod=a.date.date().isoformat(),
+        "page": page_context(v, key, a.title, a.summary, feeds=feeds, lastmod=a.date.date().isoformat(),
                       og_type="article", json_ld=json_ld,
                       article={"published": a.date.isoformat(), "section": topic.title,
                                "tags": tuple(t.name for t in tags)}),
@@ -236,7 +269,7 @@ def _paginated(v: Views, keys: Sequence[str], path_of: Any, title: str, descript
         newer = v.urls.href(path_of(n - 1)) if n > 1 else None
         older = v.urls.href(path_of(n + 1)) if n < total else None
         suffix = f" (page {n} of {total})" if n > 1 else ""
-        page = _page(v, path_of(n), title + suffix, description + suffix, feeds=(feed,),
+        page = page_context(v, path_of(n), title + suffix, description + suffix, feeds=(feed,),
                      lastmod=_lastmod(v, chunk), newer=newer, older=older)
         out.append((path_of(n), {
             "site": v.common, "page": page, "kind": kind, "heading": title, "intro": description,
@@ -251,7 +284,7 @@ def tags_context(v: Views) -> Context:
     count = len(tags)
     return {
         "site": v.common,
-        "page": _page(v, u.TAGS, "Tags", f"All {count} tags of {v.config.title}, with their article counts."),
+        "page": page_context(v, u.TAGS, "Tags", f"All {count} tags of {v.config.title}, with their article counts."),
         "tags": tuple(_tag_summary(v, t) for t in tags),
     }
 
@@ -263,7 +296,7 @@ def archive_context(v: Views) -> Context:
         months.setdefault((d.year, d.month), []).append(key)
     return {
         "site": v.common,
-        "page": _page(v, u.ARCHIVE, "Archive", f"Every article of {v.config.title}, month by month.",
+        "page": page_context(v, u.ARCHIVE, "Archive", f"Every article of {v.config.title}, month by month.",
                       lastmod=_lastmod(v, v.site.order)),
         "months": tuple(
             {"id": f"m{y:04d}-{m:02d}", "label": f"{MONTHS[m - 1]} {y}",
@@ -276,7 +309,7 @@ def archive_context(v: Views) -> Context:
 def not_found_context(v: Views) -> Context:
     return {
         "site": v.common,
-        "page": _page(v, u.NOT_FOUND, "Page not found", "There is no page at this address."),
+        "page": page_context(v, u.NOT_FOUND, "Page not found", "There is no page at this address."),
         "topics": tuple(_topic_summary(v, t) for t in v.site.topics.values()),
     }
 

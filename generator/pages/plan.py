@@ -26,13 +26,14 @@ from generator.pages.context import (
     tags_context,
     topic_contexts,
 )
-from generator.pages.feeds import FeedSpec, feed_specs, feeds_showing, spec_context
+from generator.pages.edition_pages import edition_context, editions_context, editions_feed_context, email_context
+from generator.pages.feeds import FeedSpec, feed_jobs, feed_specs, feeds_showing, spec_context
 from generator.pages.render import PageJob
 from generator.site import urls as u
 from generator.site.config import SiteConfig
 from generator.site.model import Site
 
-Part = tuple[str, str]  # (kind, name): ("article", key), ("tag", slug), ("feed", path), ("home", "") ...
+Part = tuple[str, str]  # (kind, name): ("article", key), ("tag", slug), ("feed", path), ("edition", key) ...
 
 
 def plan_parts(v: Views) -> list[Part]:
@@ -43,7 +44,10 @@ def plan_parts(v: Views) -> list[Part]:
     parts.append(("tags", ""))
     parts += [("tag", slug) for slug in v.site.tags]
     parts += [("archive", ""), ("404", "")]
+    parts.append(("editions", ""))
+    parts += [("edition", e.key) for e in v.editions]
     parts += [("feed", spec[0]) for spec in feed_specs(v)]
+    parts.append(("editions-feed", ""))
     return parts
 
 
@@ -53,15 +57,23 @@ class Planner:
     def __init__(self, v: Views) -> None:
         self.views = v
         self._feeds: Mapping[str, FeedSpec] | None = None
+        self._editions = {e.key: i for i, e in enumerate(v.editions)}
 
     def jobs(self, part: Part) -> list[PageJob]:
         v, (kind, name) = self.views, part
         if kind == "feed":
             if self._feeds is None:
                 self._feeds = {spec[0]: spec for spec in feed_specs(v)}
-            path, ctx = spec_context(v, self._feeds[name])
-            return [PageJob(path, "feed.xml", ctx)]
+            return feed_jobs(*spec_context(v, self._feeds[name]))
+        if kind == "editions-feed":
+            return feed_jobs(u.EDITIONS_FEED, editions_feed_context(v))
         pages: list[tuple[str, str, dict[str, Any]]]
+        if kind == "edition":
+            index = self._editions[name]
+            email = email_context(v, index)
+            return [PageJob(u.output_path(u.edition_path(name)), "edition.html", edition_context(v, index)),
+                    PageJob(u.email_path(name), "email.html", email),
+                    PageJob(u.email_path(name, "txt"), "email.txt", email)]
         if kind == "article":
             pages = [(name, "article.html", article_context(v, name))]
         elif kind == "topic":
@@ -71,14 +83,15 @@ class Planner:
         else:
             single = {"home": (u.HOME, "home.html", home_context), "tags": (u.TAGS, "tags.html", tags_context),
                       "archive": (u.ARCHIVE, "archive.html", archive_context),
-                      "404": (u.NOT_FOUND, "404.html", not_found_context)}[kind]
+                      "404": (u.NOT_FOUND, "404.html", not_found_context),
+                      "editions": (u.EDITIONS, "editions.html", editions_context)}[kind]
             pages = [(single[0], single[1], single[2](v))]
         return [PageJob(u.output_path(path), template, ctx) for path, template, ctx in pages]
 
 
 def sitemap_entry(job: PageJob) -> dict[str, Any] | None:
-    """What the sitemap needs of an HTML page job (None for feeds)."""
-    if not job.template.endswith(".html"):
+    """What the sitemap needs of an HTML page job (None for feeds and email copies)."""
+    if not job.template.endswith(".html") or job.template == "email.html":
         return None
     page = job.context["page"]
     return {"path": page["path"], "canonical": page["canonical"], "lastmod": page["lastmod"]}
@@ -109,14 +122,15 @@ def plan_article(v: Views, key: str) -> list[PageJob]:
     was, these are the only pages whose bytes can change.
     """
     jobs = [PageJob(u.output_path(key), "article.html", article_context(v, key))]
-    jobs += [PageJob(path, "feed.xml", ctx) for path, ctx in feeds_showing(v, key)]
+    jobs += [job for path, ctx in feeds_showing(v, key) for job in feed_jobs(path, ctx)]
     return jobs
 
 
 def plan_showing(v: Views, key: str) -> list[PageJob]:
     """The jobs of every page that shows anything of article `key`: its own page and the feeds that carry it
     (`plan_article`), and every page with its card: the home page, the articles next to it in its topic and
-    those that list it as related, its page of its topic and of each of its tags, and the archive.
+    those that list it as related, its page of its topic and of each of its tags, the archive, its edition's
+    page and email copy, and the editions feed when that edition is among its items.
 
     When an edit changes what lists show of an article (`listing`) but not where it is listed
     (`placement`), these are the only pages whose bytes can change.
@@ -127,6 +141,10 @@ def plan_showing(v: Views, key: str) -> list[PageJob]:
     nearby = {k for k in site.neighbours[key] if k} | {k for k, related in site.related.items() if key in related}
     parts += [("article", k) for k in sorted(nearby)]
     parts.append(("archive", ""))
+    edition = v.edition_of[key]
+    parts.append(("edition", v.editions[edition].key))
+    if edition < v.config.feed_limit:
+        parts.append(("editions-feed", ""))
     lists = [("topic", a.topic, site.topics[a.topic].articles, u.topic_path)]
     lists += [("tag", slug, site.tags[slug].articles, u.tag_path) for slug in a.tags]
     jobs = plan_article(v, key) + [job for part in parts for job in planner.jobs(part)]

@@ -61,6 +61,7 @@ class SiteConfig:
     feed_limit: int = 20
     topic_min_score: float = 3.0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    editions_period: str = "week"  # `editions: period:`: week, month or day
 
     @property
     def tz(self) -> ZoneInfo:
@@ -174,7 +175,9 @@ def _output_dir(value: str) -> str | None:
 
 
 _TOP_KEYS = {"title", "description", "base_url", "language", "timezone", "author", "output_dir",
-             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra"}
+             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra", "editions"}
+_EDITIONS_KEYS = {"period"}
+PERIODS = ("week", "month", "day")
 _TOPIC_KEYS = {"slug", "title", "description", "terms", "fallback"}
 _TAG_KEYS = {"slug", "name", "aliases"}
 
@@ -213,6 +216,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
     feed_limit = c.get(data, "feed_limit", int, 20, check=_positive)
     min_score = c.get(data, "topic_min_score", float, 3.0)
     extra = c.get(data, "extra", dict, {})
+    period = _editions(c, data)
     topics = tuple(_topics(c, data))
     tags = tuple(_tags(c, data))
     if c.errors:
@@ -222,7 +226,21 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
         base_url=base_url.rstrip("/") + "/", language=language, timezone=timezone,
         topics=topics, tags=tags, author=author, output_dir=output_dir,
         page_size=page_size, feed_limit=feed_limit, topic_min_score=min_score, extra=extra,
+        editions_period=period,
     )
+
+
+def _period(value: str) -> str | None:
+    return None if value in PERIODS else f"{value!r} is not a period (use one of: {', '.join(PERIODS)})"
+
+
+def _editions(c: _Checker, data: LineDict) -> str:
+    """`editions: {period: week}`: how articles are grouped into editions (a week by default)."""
+    editions = c.get(data, "editions", dict, {})
+    if not isinstance(editions, LineDict):
+        return "week"
+    c.unknown_keys(editions, _EDITIONS_KEYS, "editions.")
+    return c.get(editions, "period", str, "week", prefix="editions.", check=_period)
 
 
 def _items(c: _Checker, data: LineDict, key: str) -> list[tuple[int, LineDict]]:

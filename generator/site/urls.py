@@ -71,7 +71,34 @@ def tag_feed_path(slug: str) -> str:
     return f"tags/{slug}/feed.xml"
 
 
+def edition_path(key: str) -> str:
+    """`editions/2024-w46/` (a week), `editions/2024-11/` (a month), `editions/2024-11-15/` (a day)."""
+    return f"{EDITIONS}{key}/"
+
+
+def email_path(key: str, kind: str = "html") -> str:
+    """The email copy of an edition: `editions/<key>/email.html`, or its plain-text twin `email.txt`."""
+    return f"{edition_path(key)}email.{kind}"
+
+
+FEED_NAME = "feed.xml"
+ATOM_NAME = "atom.xml"
+JSON_FEED_NAME = "feed.json"
+
+
+def atom_path(feed: str) -> str:
+    """The Atom twin of the RSS feed at site path `feed` (`topics/x/feed.xml` -> `topics/x/atom.xml`)."""
+    return feed.removesuffix(FEED_NAME) + ATOM_NAME
+
+
+def json_feed_path(feed: str) -> str:
+    """The JSON Feed twin of the RSS feed at site path `feed` (`topics/x/feed.xml` -> `topics/x/feed.json`)."""
+    return feed.removesuffix(FEED_NAME) + JSON_FEED_NAME
+
+
 HOME = ""
+EDITIONS = "editions/"
+EDITIONS_FEED = "editions/feed.xml"
 TAGS = "tags/"
 ARCHIVE = "archive/"
 NOT_FOUND = "404.html"
@@ -107,3 +134,9 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         return self.base_url + path
+
+    @property
+    def origin(self) -> str:
+        """`https://host[:port]`: an `href` appended to it is the absolute URL (`absolute`) of the same page."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
