@@ -85,7 +85,7 @@ Follow
 
 Israeli strikes hit Tyre as envoy heads to Beirut
 
-TYRE, 19 November (Reuters) - Israeli strikes hit the southern Lebanese city of Tyre on Tuesday.
+TYRE, on Tuesday (Reuters) - Israeli strikes hit the southern Lebanese city of Tyre on Tuesday.
 
 Residents said several buildings collapsed.
 """
@@ -99,12 +99,12 @@ def test_a_body_that_still_looks_like_chrome_is_a_warning_and_an_error_with_stri
     code, out, err = _run(site_dir, capsys, "--dry-run", dump)
     assert code == 0
     assert err == (f"warning: {dump}:9: the first paragraph still opens with a dateline "
-                   "('TYRE, 19 November (Reuters) - Israeli strikes hit the south…')\n")
+                   "('TYRE, on Tuesday (Reuters) - Israeli strikes hit the southe…')\n")
     assert out.splitlines()[-1] == "2 articles from 1 dump: 2 would create; 1 warning (dry run: nothing written)"
     code, out, err = _run(site_dir, capsys, "--strict", dump)
     assert code == 1
     assert err.splitlines()[0] == (f"error: {dump}:9: the first paragraph still opens with a dateline "
-                                   "('TYRE, 19 November (Reuters) - Israeli strikes hit the south…')")
+                                   "('TYRE, on Tuesday (Reuters) - Israeli strikes hit the southe…')")
     assert out.splitlines()[-1] == "2 articles from 1 dump: 1 created, 1 not imported"
     assert [meta["title"] for meta in _written(site_dir).values()] == [
         "Lebanese army deploys south of the Litani after truce talks"]

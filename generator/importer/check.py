@@ -29,7 +29,7 @@ _WORDS_RE = re.compile(r"\w+")
 # Looser than the datelines cleaning understands: a word in capitals, maybe a date and an agency, then a
 # colon or a dash (`BEIRUT, 14 November (Reuters) -`, `CAIRO -`).
 _DATELINE_LIKE_RE = re.compile(
-    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\- ]{2,30}(?:,[^:()–—-]{1,25})?\s*(?:\([^()]{1,30}\))?\s*[:–—-]\s")
+    r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-/ ]{2,30}(?:,[^:()–—-]{1,25})?\s*(?:\([^()]{1,30}\))?\s*[:–—-]\s")
 
 
 def check(article: Article, where: str) -> tuple[ContentError, ...]:

@@ -12,7 +12,7 @@ blank line or by a single line break). Each paragraph is then one of:
   credit (`(Reuters)`, `(AFP/File)`, `(Getty Images)`), or an `Update ...` gallery
   slide followed by a counter;
 - a box -> `factboxes`: a capitalised label line (`FASTFACT`, `BACKGROUND`), an
-  optional short title that does not end a sentence, and one paragraph;
+  optional short title that does not end a sentence (a question may be one), and one paragraph;
 - text.
 
 Text paragraphs are then joined where the scraper broke a sentence ("... the
@@ -172,8 +172,9 @@ def _box(units: Sequence[str], i: int) -> tuple[Factbox, int] | None:
     rest = units[i + 1 : i + 3]
     if not rest or not _is_plain(rest[0]) or rest[0][0].islower():
         return None  # a box's title or text starts like a sentence; "A US" / "embassy said ..." is broken text
-    is_title = len(rest) == 2 and _is_plain(rest[1]) and not ends_sentence(rest[0]) and (
-        len(rest[0].split()) <= _BOX_TITLE_MAX_WORDS)
+    # A title does not end like a sentence, though it may ask a question (`What is the PMI?`).
+    is_title = len(rest) == 2 and _is_plain(rest[1]) and (
+        not ends_sentence(rest[0]) or rest[0].endswith("?")) and len(rest[0].split()) <= _BOX_TITLE_MAX_WORDS
     if is_title:
         return Factbox(units[i], rest[0], rest[1]), 3
     return Factbox(units[i], None, rest[0]), 2
@@ -203,8 +204,10 @@ def _dateline(text: str) -> tuple[str, str | None, str | None]:
 
 
 def _title_case(city: str) -> str:
-    """`BEIRUT` -> `Beirut`, `NEW YORK` -> `New York`, `AL-MUKALLA` -> `Al-Mukalla`, `SANA'A` -> `Sana'a`."""
-    return re.sub(r"[^\W\d_]+(?:['’][^\W\d_]+)*", lambda m: m[0].capitalize(), " ".join(city.lower().split()))
+    """`BEIRUT` -> `Beirut`, `NEW YORK` -> `New York`, `AL-MUKALLA` -> `Al-Mukalla`, `SANA'A` -> `Sana'a`,
+    `MUSCAT/ABU DHABI` -> `Muscat/Abu Dhabi`."""
+    city = re.sub(r"\s*/\s*", "/", " ".join(city.lower().split()))  # `DUBAI / RIYADH` -> `Dubai/Riyadh`
+    return re.sub(r"[^\W\d_]+(?:['’][^\W\d_]+)*", lambda m: m[0].capitalize(), city)
 
 
 def _unique(items: Iterable[T], key: Callable[[T], str]) -> tuple[T, ...]:

@@ -19,9 +19,13 @@ _CHROME_WORDS = frozenset({"short url", "follow", "update"})
 _CHROME_RE = re.compile(r"\d{1,3}\s*/\s*\d{1,3}|[-–—_=*~]{3,}")
 # A standalone paragraph ending with a parenthesised credit is a photo caption:
 # "... at Baghdad airport. (Reuters)", "(AFP/File)", "(Getty Images)", "(AN Photo/Huda Bashatah)".
-# The credit starts with a capital (or @), has at most six words and no brackets.
-_CREDIT_RE = re.compile(r"(?P<caption>.*?\S)\s*\((?P<credit>[A-Z@][^()\[\]]{0,48})\)")
+# The credit starts with a capital (or @), has at most six words (twelve after `Courtesy`, `Photo` ...)
+# and no brackets.
+_CREDIT_RE = re.compile(r"(?P<caption>.*?\S)\s*\((?P<credit>[A-Z@][^()\[\]]{0,98})\)")
 _CREDIT_MAX_WORDS = 6
+# A longer credit opens with a credit's own word: `(Courtesy of the Petra Development and Tourism Region Authority)`.
+_LONG_CREDIT_RE = re.compile(r"(?:Courtesy|Photo|Picture|Image|Handout|Supplied)\b")
+_LONG_CREDIT_MAX_WORDS = 12
 # Gallery slides are sometimes prefixed with the word "Update".
 _UPDATE_PREFIX_RE = re.compile(r"Update\s+(?=\S)")
 _BULLET_RE = re.compile(r"[•●▪◦‣]\s*(?P<text>.*)")
@@ -33,9 +37,14 @@ _LABEL_RE = re.compile(r"[A-Z][A-Z ]{3,29}")
 _LABEL_MAX_WORDS = 3
 _STAMP_START_RE = re.compile(r"Updated:?\s+(?:\d{1,2}\s+[A-Za-z]{3,9}\.?|[A-Za-z]{3,9}\.?\s+\d{1,2}),?\s+\d{4}\b")
 _CITY = r"[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’.\-]+"
+# `CITY`, or two cities for a story filed from both (`DUBAI/RIYADH`, `MUSCAT / ABU DHABI`).
+_CITIES = rf"{_CITY}(?:\s{_CITY}){{0,3}}(?:\s?/\s?{_CITY}(?:\s{_CITY}){{0,3}})?"
+# The day in either order: `BAGHDAD, May 7 (Reuters) -`, `TYRE, 19 November (Reuters) -`; or, before an
+# agency, the country (`SIDON, Lebanon (AP) —`), which is not kept.
 DATELINE_RE = re.compile(
-    rf"(?P<city>{_CITY}(?:\s{_CITY}){{0,3}})"
-    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
+    rf"(?P<city>{_CITIES})"
+    r"(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?)"
+    r"|,\s*(?P<region>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})(?=\s*\())?"  # AP's `SIDON, Lebanon (AP) —`
     r"(?:\s*\((?P<source>[A-Z][A-Za-z.&/ -]{0,30})\))?"
     r"\s*(?P<sep>:|[-–—])(?:\s+(?P<rest>.*))?"
 )
@@ -74,7 +83,8 @@ def split_credit(text: str) -> tuple[str, str] | None:
     if match is None or _PLACEHOLDER_RE.fullmatch(text.strip()):
         return None
     caption, credit = match["caption"], " ".join(match["credit"].split())
-    if len(credit.split()) > _CREDIT_MAX_WORDS or len(caption.split()) < 2 or caption[-1] in "“‘\"'([{":
+    longest = _LONG_CREDIT_MAX_WORDS if _LONG_CREDIT_RE.match(credit) else _CREDIT_MAX_WORDS
+    if len(credit.split()) > longest or len(caption.split()) < 2 or caption[-1] in "“‘\"'([{":
         return None  # `said that “(Israeli) occupation ...` is a sentence, not a credit
     return caption, credit
 
@@ -127,24 +137,42 @@ your my this these those is was were are be been being has have had will would c
 not also said says told""".split())
 _JOIN_MIN_WORDS = 8  # a line this long, ending in a lower-case word, is half a sentence
 _JOIN_ANY_WORDS = 12  # a line this long that does not end a sentence is half a sentence
+# A number other than a year does not open a sentence (news style spells it out there), nor a paragraph:
+# `... turnout in Baghdad reached` / `48 percent, below ...`. A `1.` or `2)` opens a list item.
+_GOES_ON_NUMBER_RE = re.compile(r"(?![12]\d{3}\b)[$€£]?\d[\d,.]*(?![.)]\s)(?:\s|%|$)")
+# Abbreviations a sentence goes on after: a title before a name (`Maj. Gen.` / `Qassem ...`), a month or
+# `No.` before a number (`the Jan.` / `3 attack`), letters with dots before lower case (`U.S.` / `officials`).
+_TITLE_END_RE = re.compile(r"(?:^|\s)(?:Gen|Lt|Col|Maj|Sgt|Capt|Adm|Dr|Sen|Rep|Gov|Amb|Mr|Mrs|Ms|Prof)\.$")
+_BEFORE_NUMBER_END_RE = re.compile(r"(?:^|\s)(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|No)\.$")
+_DOTTED_END_RE = re.compile(r"(?:^|\s)(?:[A-Za-z]\.){2,}$")
+
+
+def _goes_on_after_abbreviation(before: str, after: str) -> bool:
+    return (_TITLE_END_RE.search(before) is not None
+            or (_BEFORE_NUMBER_END_RE.search(before) is not None and after[0].isdigit())
+            or (_DOTTED_END_RE.search(before) is not None and after[0].islower()))
 _INSIDE_SENTENCE_RE = re.compile(r"[,;“”\"]|[.!?]\s+\S")
 
 
 def broken_sentence(before: str, after: str) -> bool:
     """Whether a scraper broke one sentence into the lines `before` and `after` (to be joined again).
 
-    `before` must not end a sentence, and: `after` goes on in lower case; or `before` ends with
+    `before` must not end a sentence (a full stop after an abbreviation, `U.S.`, `Gen.`, `Jan.`, is none
+    when `after` goes on in lower case), and: `after` goes on in lower case or with a number that is
+    not a year; or `before` ends with
     a comma, a dash or a word a sentence goes on after ("of", "the", "and", "said"); or it is at
     least eight words long and ends with a lower-case word; or it is at least twelve words long;
     or it holds a comma, a quote or a full stop; or the two make a dateline that neither is alone.
     Short lines without a full stop (subheadings such as "What comes next") stay as they are.
     """
     before, after = before.strip(), after.strip()
-    if not before or not after or ends_sentence(before):
+    if not before or not after:
         return False
+    if ends_sentence(before):  # a full stop ends a sentence, unless it ends an abbreviation
+        return _goes_on_after_abbreviation(before, after)
     words = before.split()
     last = words[-1]
-    if (after[0].islower() or before[-1] in ",-–—" or last.casefold() in _GOES_ON
+    if (after[0].islower() or _GOES_ON_NUMBER_RE.match(after) or before[-1] in ",-–—" or last.casefold() in _GOES_ON
             or (len(words) >= _JOIN_MIN_WORDS and last[0].islower()) or len(words) >= _JOIN_ANY_WORDS):
         return True
     if _INSIDE_SENTENCE_RE.search(before):

@@ -21,7 +21,8 @@ candidates:
   placeholder, box label, `READ MORE` line or stamp, and rarely ends a sentence,
   opens with a dateline or runs long; text right under a headline is often a
   bullet or a dateline, and a line continued in lower case is half a sentence.
-  On a tie, the headline is above (the most common shape).
+  On a tie, the headline is above (the most common shape), unless two or more blank
+  lines part that line from the block: pages put those between articles.
 
 Gallery slides belong to the new article wherever they sit in the block (above
 the headline, between it and the stamp, under `Follow`). A plain caption counts
@@ -77,6 +78,8 @@ _HEADLINE_MAX_WORDS = 40
 _HEADLINE_LONG = 20
 # A line must look more like a headline than a plain sentence does (a full stop: -3) to be taken as one.
 _MIN_ODDS = -3
+# A sentence ending inside double quotes: the end of a quotation, i.e. text (headlines use ‘single’ quotes).
+_QUOTED_END_RE = re.compile(r"[.!?…][”\"]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,9 +335,17 @@ def _one_side(lines: list[Line], above: int | None, below: int | None) -> tuple[
     down = down if down is not None and down > _MIN_ODDS else None
     if up is None and down is None:
         return None, below
+    if up is not None and down is not None and up == down and _apart(lines, above):
+        return below, below + 1  # a tie: the line above stands apart, as an article's end does
     if down is None or (up is not None and up >= down):
         return above, below
     return below, below + 1 if below is not None else None
+
+
+def _apart(lines: list[Line], index: int) -> bool:
+    """Whether two or more blank lines follow `lines[index]`: pages put them between articles, one
+    between a headline and the header block under it."""
+    return _next_nonblank(lines, index) - index > 2
 
 
 def _next_nonblank(lines: list[Line], index: int) -> int:
@@ -357,8 +368,12 @@ def _headline_odds(text: str) -> float | None:
         odds -= 4  # stops in the middle of a sentence
     elif ends_sentence(text) and text.rstrip("'\"”’»)]")[-1:] in ".…":
         odds -= 3  # a full stop ends sentences, not headlines
+    elif _QUOTED_END_RE.search(text):
+        odds -= 3  # a quoted sentence (`“... not for one list!”`): headlines quote in single quotes
     if dateline(text) is not None:
-        odds -= 4
+        # `BEIRUT: ...` opens a first paragraph (which also ends a sentence: -3 more); a short line
+        # that does not end one is a headline naming its source (`UN: Syrian returns slow ...`).
+        odds -= 2
     if text[0].islower():
         odds -= 3
     if words > _HEADLINE_LONG:
