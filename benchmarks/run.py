@@ -1,18 +1,30 @@
-"""The performance table of issue 5: digest (and Hugo, Pelican when installed) on synthetic corpora.
+"""The performance table of issue 18: digest beside Hugo on a news-shaped and a rich corpus.
 
-    python benchmarks/run.py [--sizes 1000 10000] [--runs 3] [--work DIR] [--no-serve] [--no-others]
+    python benchmarks/run.py [--sizes 10000] [--corpora news rich] [--runs 5] [--work DIR]
+                             [--no-serve] [--no-others] [--pelican]
+    python benchmarks/run.py --sizes 100000 --corpora news --runs 3 --no-serve   # the large run (minutes)
 
-For each size N it writes the corpus (`benchmarks/corpus.py`, seeded), then
-times, as medians of `--runs` runs, each in a fresh process whose peak memory
-(largest process, workers included) is read from `getrusage(RUSAGE_CHILDREN)`:
+Two corpora of each size N, both deterministic:
 
-- cold: `digest build --no-cache` into an empty folder, taking turns with Hugo's
-  cold build of the same corpus (converted to Hugo's format), so that both meet
-  the same machine;
+- **news** (`benchmarks/news.py`): page dumps shaped like the seed, run through
+  `digest import`: plain prose paragraphs with curly quotes, captions, boxes and
+  highlights in front matter, now and then an escaped character or a list;
+- **rich** (`benchmarks/corpus.py`): hand-written Markdown with emphasis, links
+  and a block quote in every article.
+
+For each, as medians of `--runs` runs with their spread (min-max), each in a
+fresh process whose peak memory (the largest process, workers included) is read
+from `getrusage(RUSAGE_CHILDREN)`:
+
+- cold: `digest build --no-cache` into an empty folder (search off: digest has no
+  search yet), taking turns with Hugo's cold build of the same Markdown (converted
+  to Hugo's format), so that both meet the same machine;
 - nothing changed: `digest build` again, with its cache;
-- one edit: `digest build` after appending a sentence to one article;
-- serve: edit saved -> new text painted in Chromium (`serve_latency.measure`);
-- Pelican: one cold build.
+- text edit: `digest build` after appending a sentence to one article;
+- title edit: `digest build` after changing one article's title (every page with
+  its card is rendered again);
+- serve (news only): edit saved -> new text painted in Chromium (`serve_latency.measure`);
+- Pelican (`--pelican`): one cold build.
 
 Every cold build writes into a new folder, and the outputs are deleted only when
 all is measured: some file systems (ext4 without a journal, as on our test
@@ -20,8 +32,9 @@ machines) avoid reusing the inodes of files deleted in the last minutes, and
 creating files right after deleting a large tree then costs several times more
 CPU in the kernel, whichever tool does it.
 
-It prints the table, pages written per second, the growth t(N_max)/t(N_min) and
-the ratios to Hugo and Pelican. Absolute numbers depend on the machine.
+It prints one table per size, the corpora side by side, with the ratios to Hugo,
+the pages written per second and, for two sizes or more, the growth of the cold
+build. Absolute numbers depend on the machine: compare the columns.
 """
 
 from __future__ import annotations
@@ -50,11 +63,16 @@ def timed(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
     return seconds, mib
 
 
-def median(samples: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(s for s, _ in samples), max(m for _, m in samples)
+Sample = tuple[float, float]  # seconds, peak MiB
+Case = tuple[float, float, float, float]  # median s, min s, max s, peak MiB
 
 
-def cold_cases(site: Path, others: bool, runs: int, outs: Path) -> dict[str, tuple[float, float]]:
+def summary(samples: list[Sample]) -> Case:
+    seconds = [s for s, _ in samples]
+    return statistics.median(seconds), min(seconds), max(seconds), max(m for _, m in samples)
+
+
+def cold_cases(site: Path, others: bool, pelican: bool, runs: int, outs: Path) -> dict[str, Case]:
     """digest's and Hugo's cold builds, in turns, each into a new folder under `outs`."""
     hugo = shutil.which("hugo", path=str(BIN)) or shutil.which("hugo")
     hsite = hugo_site(site, outs.parent / f"hugo-{site.name}") if hugo and others else None
@@ -66,35 +84,37 @@ def cold_cases(site: Path, others: bool, runs: int, outs: Path) -> dict[str, tup
         if hugo and hsite:
             hugo_runs.append(timed([hugo, "--quiet", "--source", str(hsite), "--destination",
                                     str(outs / f"{site.name}-hugo-{i}")]))
-    cases = {"cold": median(digest)}
+    cases = {"cold": summary(digest)}
     if hugo_runs:
-        cases["hugo cold"] = median(hugo_runs)
-    pelican = BIN / "pelican"
-    if pelican.exists() and others:
+        cases["hugo cold"] = summary(hugo_runs)
+    if (BIN / "pelican").exists() and pelican:
         psite = pelican_site(site, outs.parent / f"pelican-{site.name}")
-        cases["pelican cold (1 run)"] = timed([str(pelican), "-q", "content", "-s", "pelicanconf.py",
-                                               "-o", str(outs / f"{site.name}-pelican")], cwd=psite)
+        cases["pelican cold"] = summary([timed([str(BIN / "pelican"), "-q", "content", "-s", "pelicanconf.py",
+                                                "-o", str(outs / f"{site.name}-pelican")], cwd=psite)])
     return cases
 
 
-def digest_cases(site: Path, runs: int) -> dict[str, tuple[float, float]]:
-    """Rebuilds of `site/public` with the cache: nothing changed, then one article edited."""
-    digest = str(BIN / "digest")
-    same, edit = [], []
-    article = sorted((site / "content").rglob("*.md"))[0]
+def digest_cases(site: Path, runs: int) -> dict[str, Case]:
+    """Rebuilds of `site/public` with the cache: nothing changed, one article's text, one article's title."""
+    digest = [str(BIN / "digest"), "build", "--site", str(site), "--quiet"]
+    same, text, title = [], [], []
+    article = sorted((site / "content").rglob("*.md"))[len(list((site / "content").rglob("*.md"))) // 2]
     original = article.read_text(encoding="utf-8")
     # A build, then another with the cache: the output, its spare and the cache are in place.
-    subprocess.run([digest, "build", "--site", str(site), "--quiet", "--no-cache"], check=True)
-    subprocess.run([digest, "build", "--site", str(site), "--quiet"], check=True)
+    subprocess.run([*digest, "--no-cache"], check=True)
+    subprocess.run(digest, check=True)
     try:
         for i in range(runs):
             time.sleep(2.1)  # let the inputs age past the cache's racy-stamp window, as between real edits
-            same.append(timed([digest, "build", "--site", str(site), "--quiet"]))
+            same.append(timed(digest))
             article.write_text(original + f"\nAn edited sentence, number {i}.\n", encoding="utf-8")
-            edit.append(timed([digest, "build", "--site", str(site), "--quiet"]))
+            text.append(timed(digest))
+            time.sleep(2.1)
+            article.write_text(original.replace("\ntitle: ", f"\ntitle: Edited {i} ", 1), encoding="utf-8")
+            title.append(timed(digest))
     finally:
         article.write_text(original, encoding="utf-8")
-    return {"nothing changed": median(same), "one edit": median(edit)}
+    return {"nothing changed": summary(same), "text edit": summary(text), "title edit": summary(title)}
 
 
 def hugo_site(site: Path, dest: Path) -> Path:
@@ -151,50 +171,96 @@ def pelican_site(site: Path, dest: Path) -> Path:
     return dest
 
 
+def corpus(kind: str, n: int, work: Path) -> Path:
+    site = work / f"{kind}{n}"
+    if not (site / "content").is_dir():
+        script = "news.py" if kind == "news" else "corpus.py"
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), str(site), "--articles", str(n)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return site
+
+
+ROWS = (  # (label, case)
+    ("cold build (`--no-cache`, empty output, search off)", "cold"),
+    ("Hugo, cold", "hugo cold"),
+    ("Pelican, cold (1 run)", "pelican cold"),
+    ("nothing changed", "nothing changed"),
+    ("one article's text edited", "text edit"),
+    ("one article's title edited", "title edit"),
+    ("preview: edit saved -> painted in Chromium", "serve"),
+)
+
+
+def cell(case: Case | None) -> str:
+    if case is None:
+        return ""
+    mid, low, high, mib = case
+    if mib == 0.0:  # the preview: milliseconds, no memory
+        return f"{mid * 1000:.0f} ms ({low * 1000:.0f}-{high * 1000:.0f})"
+    return f"{mid:.2f} s ({low:.2f}-{high:.2f}), {mib:.0f} MiB"
+
+
+def table(n: int, results: dict[str, dict[str, Case]], files: dict[str, int]) -> list[str]:
+    kinds = list(results)
+    lines = [f"| N = {n:,} | " + " | ".join(f"{k} ({files[k]:,} files)" for k in kinds) + " |",
+             "|---|" + "---|" * len(kinds)]
+    for label, case in ROWS:
+        if any(case in results[k] for k in kinds):
+            lines.append(f"| {label} | " + " | ".join(cell(results[k].get(case)) for k in kinds) + " |")
+    ratios = []
+    for k in kinds:
+        row = results[k]
+        ratio = f"{row['cold'][0] / row['hugo cold'][0]:.2f}x" if "hugo cold" in row else ""
+        ratios.append(ratio)
+    if any(ratios):
+        lines.append("| digest cold / Hugo cold | " + " | ".join(ratios) + " |")
+    lines.append("| pages written per second (cold) | " +
+                 " | ".join(f"{files[k] / results[k]['cold'][0]:,.0f}" for k in kinds) + " |")
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    parser.add_argument("--corpora", nargs="+", choices=["news", "rich"], default=["news", "rich"])
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", default="/tmp/digest-bench", help="folder for corpora and outputs")
     parser.add_argument("--no-serve", action="store_true", help="skip the Chromium edit -> paint case")
-    parser.add_argument("--no-others", action="store_true", help="skip Hugo and Pelican")
+    parser.add_argument("--no-others", action="store_true", help="skip Hugo (and Pelican)")
+    parser.add_argument("--pelican", action="store_true", help="also one cold build with Pelican (slow)")
     args = parser.parse_args()
     work = Path(args.work)
-    rows: dict[int, dict[str, tuple[float, float]]] = {}
-    pages: dict[int, int] = {}
     outs = work / "outputs"
     shutil.rmtree(outs, ignore_errors=True)
     outs.mkdir(parents=True)
+    tables: dict[int, tuple[dict[str, dict[str, Case]], dict[str, int]]] = {}
     for n in args.sizes:
-        site = work / f"c{n}"
-        if not (site / "site.yaml").is_file():
-            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "corpus.py"), str(site), "--articles", str(n)],
-                           check=True, stdout=subprocess.DEVNULL)
-        row = cold_cases(site, not args.no_others, args.runs, outs)
-        row.update(digest_cases(site, args.runs))
-        pages[n] = sum(1 for _ in (site / "public").rglob("*") if _.is_file())
-        if not args.no_serve:
-            sys.path.insert(0, str(ROOT / "benchmarks"))
-            from serve_latency import measure
+        results: dict[str, dict[str, Case]] = {}
+        files: dict[str, int] = {}
+        sites = {kind: corpus(kind, n, work) for kind in args.corpora}
+        for kind, site in sites.items():
+            results[kind] = cold_cases(site, not args.no_others, args.pelican, args.runs, outs)
+        for kind, site in sites.items():
+            results[kind].update(digest_cases(site, args.runs))
+            files[kind] = sum(1 for _ in (site / "public").rglob("*") if _.is_file())
+            if kind == "news" and not args.no_serve:
+                sys.path.insert(0, str(ROOT / "benchmarks"))
+                from serve_latency import measure
 
-            painted, _observed = measure(site, 11)
-            row["serve (ms)"] = (statistics.median(painted) / 1000, 0.0)
-        rows[n] = row
+                painted, _observed = measure(site, 11)
+                ms = sorted(painted)
+                results[kind]["serve"] = (statistics.median(ms) / 1000, ms[0] / 1000, ms[-1] / 1000, 0.0)
+        tables[n] = results, files
+    print(f"\nmedians of {args.runs} runs (min-max); memory: peak of the largest process\n")
+    for n, (results, files) in tables.items():
+        print("\n".join(table(n, results, files)) + "\n")
+    if len(tables) > 1:
+        low, high = min(tables), max(tables)
+        for kind in args.corpora:
+            grow = tables[high][0][kind]["cold"][0] / tables[low][0][kind]["cold"][0]
+            print(f"growth of the cold build t({high})/t({low}), {kind}: {grow:.1f}")
+    sys.stdout.flush()  # the table is out before the outputs, tens of thousands of files, are deleted
     shutil.rmtree(outs, ignore_errors=True)
-    print(f"\nmedians of {args.runs} runs; peak memory of the largest process")
-    for n, row in rows.items():
-        print(f"\nN = {n} ({pages[n]} files)")
-        for case, (seconds, mib) in row.items():
-            shown = f"{seconds * 1000:8.0f} ms" if case.startswith("serve") else f"{seconds:8.2f} s "
-            print(f"  {case:22} {shown} {mib:8.0f} MiB")
-        cold = row["cold"][0]
-        print(f"  pages written per second (cold): {pages[n] / cold:,.0f}")
-        for other in ("hugo cold", "pelican cold (1 run)"):
-            if other in row:
-                print(f"  digest cold / {other.split()[0]}: {cold / row[other][0]:.2f}")
-    if len(rows) > 1:
-        low, high = min(rows), max(rows)
-        print(f"\ngrowth t({high})/t({low}), cold: {rows[high]['cold'][0] / rows[low]['cold'][0]:.1f}")
     return 0
 
 

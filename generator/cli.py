@@ -92,11 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
-        help="turn scraped news dumps into Markdown articles under content/",
-        description="Segment scraped news dumps into articles, clean off the page chrome, "
-        "classify each into a topic with entity tags, and write content/<topic>/<slug>.md.",
+        help="turn scraped news (dumps, scraper JSON, saved pages) into Markdown articles under content/",
+        description="Read scraped news (text dumps; news-please, trafilatura or newspaper4k JSON, JSON arrays "
+        "and JSON Lines; saved HTML pages, with the html extra), clean off the page chrome, classify each "
+        "article into a topic with entity tags, and write content/<topic>/<slug>.md.",
     )
-    p.add_argument("dumps", nargs="+", metavar="DUMP", help="dump file to import ('-' reads stdin)")
+    p.add_argument("dumps", nargs="+", metavar="DUMP",
+                   help="a dump, JSON or JSON Lines file, or HTML page to import, recognised by its content "
+                   "('-' reads stdin)")
     _site_option(p)
     p.add_argument("--content-dir", metavar="DIR", help="where articles go (default: <site>/content)")
     p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")

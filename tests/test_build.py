@@ -38,7 +38,7 @@ def test_output_tree(built: Path) -> None:
              *(f"tags/{t}/feed.xml" for t in ("al-nuri-mosque", "beirut", "hezbollah", "talks"))}
     expected = {
         ".digest-output", "index.html", "404.html", "sitemap.xml", "robots.txt", "static/style.css",
-        "archive/index.html", "tags/index.html", "editions/index.html",
+        "static/search.js", "static/favicon.svg", "archive/index.html", "tags/index.html", "editions/index.html",
         *(f"{a}/index.html" for a in ARTICLES),
         "topics/alpha/index.html", "topics/alpha/page/2/index.html",
         "topics/beta/index.html", "topics/other/index.html",
@@ -57,7 +57,7 @@ def test_summary_line_and_skipped_future_article(tmp_path: Path) -> None:
     assert lines[0] == (f"skipped {site}/content/beta/tomorrow.md: dated 2999-01-01, in the future "
                         "(it appears once that date has come)")
     assert re.fullmatch(r"built 4 articles, 1 draft left out, 1 future article left out, 3 topics, 4 tags: "
-                        r"21 pages and 27 feeds in \S+/public \(57 files written, 0 unchanged, 0 removed\) "
+                        r"21 pages and 27 feeds in \S+/public \(59 files written, 0 unchanged, 0 removed\) "
                         r"in \d+\.\d\d s", lines[1]), lines[1]
     assert len(lines) == 2 and run.err == ""
 
@@ -122,6 +122,17 @@ def test_article_page(built: Path) -> None:
     assert ld["@type"] == "NewsArticle" and ld["headline"] == "First strike hits the old market"
     assert ld["datePublished"] == "2024-11-01T00:00:00+02:00" and ld["dateline"] == "Beirut"
     assert ld["url"] == BASE + "2024/11/first-strike/"
+
+
+def test_article_names_and_links_the_original(built: Path) -> None:
+    html = (built / "2024/11/second-look/index.html").read_text(encoding="utf-8")
+    page = read_page(built / "2024/11/second-look/index.html")
+    assert "Originally published by Arab News & <Partners>" in page.text
+    url = "https://www.arabnews.com/node/2582201/middle-east?ref=digest&page=2"
+    assert url in page.hrefs and page.ld["isBasedOn"] == url
+    assert "&lt;Partners&gt;" in html and "?ref=digest&amp;page=2" in html
+    third = read_page(built / "2024/12/third-round/index.html")  # no url, no author: no line
+    assert "Originally published" not in third.text
 
 
 def test_article_with_time_and_unsafe_title(built: Path) -> None:
@@ -190,7 +201,7 @@ def test_rebuild_skips_unchanged_files_and_removes_deleted_articles(tmp_path: Pa
     before = snapshot(out)
     (out / "extra-by-hand.txt").write_text("mine")
     run = build(site)
-    assert "(0 files written, 57 unchanged, 0 removed)" in run.out
+    assert "(0 files written, 59 unchanged, 0 removed)" in run.out
     after = snapshot(out)
     assert all(after[k] == before[k] for k in before)  # same bytes, same modification times
     (site / "content/beta/minaret.md").unlink()

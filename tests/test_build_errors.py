@@ -44,6 +44,18 @@ CASES = {
                             "x.md:8: factboxes[0].colour: unknown key (known keys: label, title, text)"),
     "empty highlight": ("x.md", f"---\n{GOOD}highlights:\n  - ''\n---\n",
                         "x.md:5: highlights: is empty (write some text or remove the key)"),
+    "script url": ("x.md", f"---\n{GOOD}url: javascript:alert(1)\n---\n",
+                   "x.md:5: url: 'javascript:alert(1)' is not a web address (write the original page's http:// or "
+                   "https:// URL, with characters such as spaces and quotes percent-encoded)"),
+    "relative url": ("x.md", f"---\n{GOOD}url: /node/1\n---\n",
+                     "x.md:5: url: '/node/1' is not a web address (write the original page's http:// or https:// "
+                     "URL, with characters such as spaces and quotes percent-encoded)"),
+    "quote in url": ("x.md", f"---\n{GOOD}url: 'https://example.org/?q=\"x\"'\n---\n",
+                     "x.md:5: url: 'https://example.org/?q=\"x\"' is not a web address (write the original page's "
+                     "http:// or https:// URL, with characters such as spaces and quotes percent-encoded)"),
+    "author not text": ("x.md", f"---\n{GOOD}author: [Reuters, AFP]\n---\n",
+                        "x.md:5: author: ['Reuters', 'AFP'] is a list, not text (write text; quote it if YAML reads "
+                        "it as something else)"),
     "no front matter": ("x.md", "Just text.\n", "x.md:1: no front matter (the file must start with a '---' line)"),
     "control character": ("x.md", f"---\n{GOOD}---\n\nLine one.\nA bell \x07 here.\n",
                           "x.md:8: contains the control character U+0007 (remove it)"),

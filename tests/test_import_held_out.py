@@ -29,7 +29,7 @@ except ImportError:  # collected as a package (tests/__init__.py)
 DUMPS = Path(__file__).resolve().parent / "fixtures" / "dumps"
 FIELDS = ("title", "date", "dateline", "source", "highlights", "images", "factboxes", "read_more", "body")
 
-EXPECTED: dict[str, list[dict[str, Any]]] = {'gulf_economy': [{'title': 'Saudi non-oil activity hits 10-month high as new orders surge',
+EXPECTED: dict[str, list[dict[str, Any]]] = {'gulf_economy': [{'title': 'Saudi non-oil activity hits 10-month high as new orders surge',  # noqa: E501
                    'date': '2025-03-05T10:32:00+02:00',
                    'dateline': 'Riyadh',
                    'source': None,

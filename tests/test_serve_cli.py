@@ -92,3 +92,18 @@ def test_serve_outside_a_site_folder_is_a_clean_error(tmp_path: Path) -> None:
     expected = f"error: {tmp_path / 'site.yaml'}: not found (run digest in a site folder or pass --site DIR)"
     assert result.stderr.strip() == expected
 
+
+
+def test_ctrl_c_at_any_moment_of_start_up_stops_cleanly(site_dir: Path) -> None:
+    """Ctrl-C right after the first build (as the HTTP thread starts) exits 0, not 130 with a traceback."""
+    write_article(site_dir, "heritage", "a", title="A", date="2024-11-14")
+    for _ in range(3):
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site_dir), "--port",
+                                 str(_free_port())], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("built in"), first
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 0, (first + out, err)
+        assert "Traceback" not in err and "stopping" in out

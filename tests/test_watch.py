@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from generator.engine.changes import Change, ChangeSet, Kind, classify
-from generator.preview.watch import Debouncer
+from generator.preview.watch import Debouncer, DueTimer, SiteWatch
 
 ROOT = Path("/site")
 
@@ -116,3 +118,103 @@ def test_ignored_changes_never_trigger_a_rebuild() -> None:
     finally:
         debouncer.stop()
     assert batches == []
+
+
+def test_a_rescan_is_handed_over_as_none_after_its_quiet_period() -> None:
+    clock = FakeClock()
+    debouncer = Debouncer(lambda batch: None, quiet=1.0, max_wait=3.0, clock=clock)
+    debouncer.add([_change("content/a.md")])
+    debouncer.rescan()  # the rescan covers the edit too
+    clock.now = 0.5
+    assert debouncer._next_batch_nowait() is None and debouncer._busy()
+    clock.now = 1.6
+    assert debouncer._take_if_due()[:2] == (True, None)
+    assert not debouncer._busy()
+
+
+def test_due_timer_calls_back_once_the_moment_has_come() -> None:
+    calls: list[datetime] = []
+    timer = DueTimer(lambda: calls.append(datetime.now(UTC)), check=0.05)
+    timer.start()
+    try:
+        moment = datetime.now(UTC) + timedelta(seconds=0.3)
+        timer.set(moment)
+        time.sleep(0.1)
+        assert calls == []
+        deadline = time.monotonic() + 5
+        while not calls:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(0.2)
+        assert len(calls) == 1 and calls[0] >= moment  # once, and not early
+        assert timer.moment is None
+        timer.set(datetime.now(UTC) + timedelta(days=1))
+        timer.set(None)  # nothing due: no call
+        time.sleep(0.15)
+        assert len(calls) == 1
+    finally:
+        timer.stop()
+
+
+class Recorder:
+    """A debouncer stand-in that records what the watcher hands it."""
+
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+        self.rescans = 0
+
+    def add(self, changes: list[Change]) -> None:
+        self.changes.extend(changes)
+
+    def rescan(self) -> None:
+        self.rescans += 1
+
+
+def _until(condition, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def test_site_watch_follows_folders_that_appear_move_and_are_linked(tmp_path: Path) -> None:
+    site, other = tmp_path / "site", tmp_path / "checkout"
+    site.mkdir()
+    other.mkdir()
+    recorder = Recorder()
+    watch = SiteWatch(site, recorder, recheck=0.1)  # type: ignore[arg-type]
+    watch.start()
+    try:
+        assert watch.watched() == {}
+        (site / "templates").mkdir()
+        _until(lambda: "templates" in watch.watched() and recorder.rescans >= 1)
+        (site / "templates/base.html").write_text("x", encoding="utf-8")
+        _until(lambda: Change(Kind.TEMPLATE, "templates/base.html") in recorder.changes)
+        (site / "content").symlink_to(other, target_is_directory=True)
+        _until(lambda: watch.watched().get("content") == str(other.resolve()))
+        (other / "a.md").write_text("x", encoding="utf-8")  # in the target: seen as the site's path
+        _until(lambda: Change(Kind.CONTENT, "content/a.md") in recorder.changes)
+        # The target replaced outside the site: no event reaches the site folder; the recheck finds it.
+        rescans = recorder.rescans
+        other.rename(tmp_path / "gone")
+        other.mkdir()
+        _until(lambda: recorder.rescans > rescans)
+        (other / "b.md").write_text("x", encoding="utf-8")
+        _until(lambda: Change(Kind.CONTENT, "content/b.md") in recorder.changes)
+        (tmp_path / "gone/c.md").write_text("x", encoding="utf-8")  # the old target is no longer the site
+        time.sleep(0.3)
+        assert Change(Kind.CONTENT, "content/c.md") not in recorder.changes
+    finally:
+        watch.stop()
+
+
+def test_lost_events_bring_a_rescan(tmp_path: Path) -> None:
+    recorder = Recorder()
+    watch = SiteWatch(tmp_path, recorder, recheck=10)  # type: ignore[arg-type]
+    watch.start()
+    try:
+        logging.getLogger("watchdog.observers.inotify_c").warning("Inotify queue overflowed; filesystem events "
+                                                                 "were lost")
+        _until(lambda: recorder.rescans == 1)
+    finally:
+        watch.stop()

@@ -23,12 +23,13 @@ from typing import TextIO
 from generator.engine import cache as disk
 from generator.engine.incremental import Build, Progress
 from generator.engine.progress import Bar
+from generator.engine.search import Indexer
+from generator.engine.search import summary as search_summary
 from generator.engine.sinks import MemorySite, OutputFolder
 from generator.engine.sources import sources
 from generator.engine.state import DiskStore, MemoryStore
-from generator.engine.totals import summary_line
+from generator.engine.totals import skipped_line, summary_line
 from generator.errors import shown
-from generator.pages.context import date_iso
 from generator.publish.lock import output_lock
 from generator.site.config import SiteConfig
 from generator.site.model import Article, Site
@@ -45,6 +46,7 @@ class BuildResult:
     pages: int = 0  # HTML pages
     feeds: int = 0
     static: int = 0
+    search: Indexer | None = None  # what indexing did (None with `search: false`)
 
 
 def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool = False,
@@ -56,7 +58,7 @@ def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool
     assert result.site is not None  # an empty store: everything was built
     t = result.totals
     return BuildResult(files=memory.files, site=result.site, skipped=t.skipped, drafts=result.drafts,
-                       pages=t.pages, feeds=t.feeds, static=result.static)
+                       pages=t.pages, feeds=t.feeds, static=result.static, search=result.search)
 
 
 def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str | None = None, drafts: bool = False,
@@ -72,8 +74,8 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
         result = Build(store, base_url=base_url, drafts=drafts, jobs=jobs).run(config, folder, now=now, progress=bar)
     if not quiet:
         for a in result.totals.skipped:
-            print(f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)",
-                  file=out)
-        print(summary_line(result.totals, result.report, shown(target), time.perf_counter() - start), file=out)
+            print(skipped_line(a), file=out)
+        print(summary_line(result.totals, result.report, shown(target), time.perf_counter() - start)
+              + search_summary(result.search), file=out)
     return 0
 

@@ -32,9 +32,12 @@ Where a feature is taught to the engine, once for both commands:
   the engine renders whatever the plan names, and `parallel.render_site`
   counts pages and feeds;
 - an output made from other outputs or from files rather than from a page job
-  (the static files today; a search index) goes in `Build._others`, the one
-  step between rendering and delivery, which sees the rendered bytes; what
-  it keeps between builds goes in the `State`;
+  (the static files; the search index, `search.Indexer`) goes in
+  `Build._others`, the one step between rendering and delivery, which sees the
+  rendered bytes; what it keeps between builds goes in the `State` (the
+  index's bundles and their page hashes; a `DiskStore` keeps each bundle's
+  files beside it), so a cached build indexes only the bundles whose pages
+  changed and a build from an empty store indexes them all;
 - a new kind of input goes in `detect.scan` (and `changes.classify` for the
   preview's watcher).
 
@@ -50,6 +53,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from generator.engine import search
 from generator.engine.changes import ChangeSet
 from generator.engine.detect import Inputs, scan
 from generator.engine.load import split, when
@@ -73,6 +77,7 @@ class Store(Protocol):
     def load(self) -> State | None: ...
     def articles(self, state: State | None) -> dict[str, Article]: ...
     def save(self, state: State, articles: dict[str, Article], warm: Warm | None) -> None: ...
+    def search_files(self) -> search.Loader | None: ...
 
 
 class Progress(Protocol):
@@ -91,6 +96,7 @@ class Result:
     static: int = 0  # static files delivered
     drafts: tuple[Article, ...] = ()  # drafts left out
     site: Site | None = None  # the site built (None when nothing changed)
+    search: search.Indexer | None = None  # what indexing did (None with `search: false`, or not indexed here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +111,10 @@ class _Model:
 class Build:
     """The last good build (in `store`), brought up to date by each `run`."""
 
-    def __init__(self, store: Store, *, base_url: str | None = None, drafts: bool = False, jobs: int = 1) -> None:
+    def __init__(self, store: Store, *, base_url: str | None = None, drafts: bool = False, jobs: int = 1,
+                 search: bool = True) -> None:
         self.store, self.base_url, self.drafts, self.jobs = store, base_url, drafts, jobs
+        self.search = search  # False: no index here, whatever `site.yaml` says (the preview indexes in the background)
 
     def run(self, config: SiteConfig, sink: Sink, *, changes: ChangeSet | None = None, now: datetime | None = None,
             progress: Progress | None = None) -> Result:
@@ -118,8 +126,12 @@ class Build:
                       output=sink.label)
         prev, moment = inputs.previous, when(config, now)
         came_due = prev is not None and prev.totals.due is not None and moment >= prev.totals.due
+        urls = u.Urls.for_base(self.base_url or config.base_url)
+        indexing = self.search and config.search
+        search_key = f"{search.version()}\0{config.language}\0{urls.prefix}"
         if prev is not None and inputs.nothing and not came_due and sink.intact(prev.recorded):
-            return Result(prev.totals, sink.untouched(prev.recorded), drafts=prev.drafts)
+            return Result(prev.totals, sink.untouched(prev.recorded), drafts=prev.drafts,
+                          search=_indexer(prev, search_key) if indexing else None)
         # 2. Parse only what changed; the model around it.
         old = self.store.articles(prev)
         parsed = self._parse(config, inputs, old, bar)
@@ -132,34 +144,51 @@ class Build:
         if fast and warm is not None and model.edited is not None and not any(model.edited.values()):
             views = dataclasses.replace(warm.views, site=model.site)  # the cards are as they were
         else:
-            views = make_views(config, model.site, u.Urls.for_base(self.base_url or config.base_url))
+            views = make_views(config, model.site, urls)
         planned = plan_edited(views, model.edited) if fast and model.edited is not None else None
-        keep = set(prev.generated).difference(job.path for job in planned) if planned is not None and prev else set()
         env = warm.env if warm is not None else make_env(config)
         memo: Memo | None = (warm.memo if warm is not None else {}) if self.store.remember_pages else None
+        indexer = _indexer(prev, search_key) if indexing else None
+        before = indexer.paths() if indexer is not None else set()  # the last build's index files
         # 3. Render; 4. hand the bytes to the sink.
-        with sink.begin(keep, prev.recorded if prev is not None else None) as out:
-            if planned is not None and prev is not None:
-                rendering = render_jobs(env, planned, jobs=self.jobs, memo=memo)
-                generated, pages, feeds = prev.generated, prev.totals.pages, prev.totals.feeds
-            else:
+        if planned is not None and prev is not None:  # the sink keeps every other file of the last build
+            rendering = render_jobs(env, planned, jobs=self.jobs, memo=memo)
+            generated, pages, feeds = set(prev.generated), prev.totals.pages, prev.totals.feeds
+            static = self._others(config, views, rendering.files, generated=generated, indexer=indexer,
+                                  page=_page_of(rendering.files, sink))
+            stale = before - (indexer.paths() if indexer is not None else set())
+            generated = (generated - stale) | (indexer.paths() if indexer is not None else set())
+            keep = generated - rendering.files.keys()
+            with sink.begin(keep, prev.recorded) as out:
+                out.add(rendering.files)
+                report, recorded = out.finish()
+        else:
+            with sink.begin(set(), prev.recorded if prev is not None else None) as out:
                 bar.expect(len(inputs.listing))
-                rendering = render_site(views, env, jobs=self.jobs, progress=bar.step, sink=out.add, memo=memo)
-                generated = frozenset(out.names) | rendering.files.keys()
+                collector = search.Collector(model.site) if indexer is not None else None
+                rendering = render_site(views, env, jobs=self.jobs, progress=bar.step,
+                                        sink=collector.wrap(out.add) if collector else out.add, memo=memo)
+                generated = set(out.names) | rendering.files.keys()
                 pages, feeds = rendering.pages, rendering.feeds
-            static = self._others(config, rendering.files, generated=keep | out.names)
-            out.add(rendering.files)
-            report, recorded = out.finish()
+                if collector is not None:
+                    collector.pages.update((rel, data) for rel, data in rendering.files.items()
+                                           if rel in collector.paths)
+                static = self._others(config, views, rendering.files, generated=set(out.names), indexer=indexer,
+                                      collector=collector)
+                if indexer is not None:
+                    generated |= indexer.paths()
+                out.add(rendering.files)
+                report, recorded = out.finish()
 
         site = model.site
         totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(model.drafts),
                         model.future)
         state = State(inputs.parse_key, inputs.render_key, inputs.scanned_ns, _content(inputs, parsed),
-                      inputs.static, generated, recorded, site.order,
+                      inputs.static, frozenset(generated), recorded, site.order,
                       (site.topics, site.tags, site.neighbours, site.related), model.drafts, totals,
-                      prev.tokens if prev is not None else ())
+                      prev.tokens if prev is not None else (), (search_key, indexer) if indexer is not None else None)
         self.store.save(state, model.articles, Warm(views, env, rendering.memo))
-        return Result(totals, report, rendering.rendered, planned is not None, static, model.drafts, site)
+        return Result(totals, report, rendering.rendered, planned is not None, static, model.drafts, site, indexer)
 
     def _parse(self, config: SiteConfig, inputs: Inputs, old: Mapping[str, Article],
                bar: Progress) -> dict[str, Parsed]:
@@ -209,10 +238,35 @@ class Build:
                                              for m in prev.structure)
         return Site(MappingProxyType({k: by_key[k] for k in order}), topics, tags, neighbours, related)
 
-    def _others(self, config: SiteConfig, files: dict[str, bytes], *, generated: set[str]) -> int:
+    def _others(self, config: SiteConfig, views: Any, files: dict[str, bytes], *, generated: set[str],
+                indexer: search.Indexer | None, collector: search.Collector | None = None,
+                page: Any = None) -> int:
         """The outputs that are not page jobs, added to `files` (the rendered pages not yet delivered) once
-        every page is rendered: the static files, never over a generated file (those in `files` and
-        `generated`). Their number."""
+        every page is rendered: the search index (with `indexer`), then the static files, never over a
+        generated file (those in `files` and `generated`). The number of static files.
+
+        The index: after a full render, from the pages the `collector` kept as they were delivered (the
+        bundles whose pages are as last time come from the store); after an edit, only the bundles holding a
+        page that changed, the others' pages read with `page(path)` (the sink holds them as they were)."""
+        if indexer is not None:
+            prefix, language = views.urls.prefix, config.language
+            if collector is not None:
+                files.update(collector.index(indexer, prefix=prefix, language=language, jobs=self.jobs,
+                                             load=self.store.search_files()))
+            else:
+                before = indexer.page_hashes()
+
+                def hash_of(rel: str) -> bytes:
+                    if rel in files:
+                        return search.page_hash(files[rel])
+                    known = before.get(rel)
+                    if known is not None:
+                        return known
+                    data = page(rel)
+                    return search.page_hash(data if isinstance(data, bytes) else data.read_bytes())
+
+                wanted = search.wanted_hashes(views.site, hash_of)
+                files.update(indexer.index(wanted, page, prefix=prefix, language=language, jobs=self.jobs))
         return add_static(config, files, generated=generated)
 
 
@@ -232,6 +286,23 @@ def _articles(inputs: Inputs, old: Mapping[str, Article], parsed: Mapping[str, P
         if article is not None:
             out[rel] = article
     return out
+
+
+def _indexer(prev: State | None, key: str) -> search.Indexer:
+    """The index the last build left (its bundles; none when it was made for another Pagefind, language or
+    base URL, `key`), to be brought up to date: a copy, so a build that fails leaves the store's as it was."""
+    kept = prev.search if prev is not None else None
+    if not (isinstance(kept, tuple) and len(kept) == 2 and kept[0] == key and isinstance(kept[1], search.Indexer)):
+        return search.Indexer()
+    old = kept[1]
+    return search.Indexer(dict(old.bundles), dict(old.runtime), old.order)
+
+
+def _page_of(files: Mapping[str, bytes], sink: Sink) -> Any:
+    """A page of this build by output path: rendered now (`files`), or as the sink holds it from the last."""
+    def page(rel: str) -> bytes | Any:
+        return files[rel] if rel in files else sink.page(rel)
+    return page
 
 
 def _content(inputs: Inputs, parsed: Mapping[str, Parsed]) -> dict[str, Any]:

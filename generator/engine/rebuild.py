@@ -10,7 +10,10 @@ re-plans the site, and only the pages whose context changed are rendered; a
 stylesheet change re-reads the static files only; a template or `site.yaml`
 change renders every page again. What this module adds is the preview's way
 with mistakes: a failed build keeps the last good site and its error, and its
-changes are applied with the next one.
+changes are applied with the next one; messages name files as `digest build`
+does. What the last build left out (future articles, drafts) is kept with the
+site (`loaded`), for the preview to report. The search index is not built here:
+the preview's `BackgroundIndex` builds it from `views` and `files`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from generator.engine.incremental import Build
 from generator.engine.load import LoadedSite
 from generator.engine.sinks import MemorySite
 from generator.engine.state import MemoryStore
-from generator.errors import DigestError
+from generator.errors import DigestError, shown
+from generator.pages.context import Views
 from generator.site.config import SiteConfig, load_config
 from generator.site.model import Article
 
@@ -61,12 +65,18 @@ class Rebuilder:
 
     def __post_init__(self) -> None:
         self.root = Path(self.root).resolve()
-        self._build = Build(MemoryStore(), base_url=self.base_url, drafts=self.drafts)
+        self._build = Build(MemoryStore(), base_url=self.base_url, drafts=self.drafts, search=False)
 
     @property
     def files(self) -> dict[str, bytes]:
         """The site being served: output path -> bytes (a new mapping after each build that changed it)."""
         return self._site.files
+
+    @property
+    def views(self) -> Views | None:
+        """The views of the last good site (None before the first)."""
+        warm = self._build.store.warm
+        return warm.views if warm is not None and self.loaded is not None else None
 
     def full(self) -> Outcome:
         """Look at every input again (start-up, or when the watcher cannot tell what changed)."""
@@ -79,14 +89,14 @@ class Rebuilder:
         try:
             config = self.config
             if everything or config is None or Kind.CONFIG in changes.kinds:
-                config = load_config(self.root)
+                config = load_config(shown(self.root))  # messages name files as `digest build` does
             result = self._build.run(config, self._site, changes=None if everything else changes)
         except (DigestError, OSError) as exc:  # OSError: a file vanished or became unreadable mid-build
             self._unapplied, self._rescan = changes.changes, everything
             if isinstance(exc, DigestError):
                 self.error = str(exc)
             else:
-                self.error = f"{exc.filename or 'a file'}: {exc.strerror or exc}"
+                self.error = f"{shown(exc.filename) if exc.filename else 'a file'}: {exc.strerror or exc}"
             return Outcome(error=self.error, seconds=time.perf_counter() - start)
         self.config, self.error, self._unapplied, self._rescan = config, None, frozenset(), False
         if result.site is not None:  # (None: nothing changed, the last one holds)

@@ -8,7 +8,9 @@
   `keep` as they are; `add` takes files in batches as they are rendered, `finish` puts the new site in place
   and returns (what it did, what to record for `intact`). Leaving the `with` block without `finish` (an
   error) leaves the output as it was;
-- `untouched(recorded)`: what to report when nothing changed and nothing is delivered.
+- `untouched(recorded)`: what to report when nothing changed and nothing is delivered;
+- `page(rel)`: an output of the last build, its bytes or the file holding them (read back by outputs made
+  from other outputs, the search index, after an edit).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class Sink(Protocol):
     def label(self) -> Path | None: ...  # what pages depend on of the sink (part of the render key)
     def intact(self, recorded: Any) -> bool: ...
     def untouched(self, recorded: Any) -> Any: ...
+    def page(self, rel: str) -> bytes | Path: ...  # an output of the last build (the engine reads it back)
     def begin(self, keep: set[str], recorded: Any) -> Delivery: ...
 
 
@@ -70,6 +73,10 @@ class OutputFolder:
 
     def untouched(self, recorded: Any) -> WriteStats:
         return WriteStats(written=0, unchanged=len(recorded) - 1, removed=0)
+
+    def page(self, rel: str) -> Path:
+        """The file holding an output of the last build (while `intact`, as it was written)."""
+        return safe_join(self.target, rel)
 
     def begin(self, keep: set[str], recorded: Any) -> _ToFolder:
         return _ToFolder(self, keep, recorded if isinstance(recorded, dict) else {})
@@ -115,6 +122,10 @@ class MemorySite:
 
     def untouched(self, recorded: Any) -> frozenset[str]:
         return frozenset()
+
+    def page(self, rel: str) -> bytes:
+        """An output of the last build."""
+        return self.files[rel]
 
     def begin(self, keep: set[str], recorded: Any) -> _ToMemory:
         return _ToMemory(self, keep)

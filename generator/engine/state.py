@@ -26,7 +26,7 @@ from typing import Any
 
 import jinja2
 
-from generator.engine import cache
+from generator.engine import cache, search
 from generator.engine.parallel import Memo
 from generator.engine.sources import Stamp
 from generator.engine.totals import Totals
@@ -50,6 +50,7 @@ class State:
     drafts: tuple[Article, ...]  # drafts left out
     totals: Totals  # its `skipped`: the articles left out for being dated in the future
     tokens: tuple[int, ...] = ()  # for each shard of a `DiskStore`, the token its file was written with
+    search: Any = None  # (key, `search.Indexer`): the index's bundles, by the hashes of their pages; None: no index
 
 
 @dataclass(slots=True)
@@ -81,6 +82,10 @@ class MemoryStore:
     def save(self, state: State, articles: dict[str, Article], warm: Warm | None) -> None:
         self.state, self._articles, self.warm = state, articles, warm
 
+    def search_files(self) -> search.Loader | None:
+        """Where kept bundles' files come from: here, the indexer in the state holds them."""
+        return None
+
 
 class DiskStore:
     """The last build's state and articles in `.digest-cache/` (signed files; anything else is ignored)."""
@@ -91,10 +96,20 @@ class DiskStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._old: dict[str, Article] = {}
+        self._bundles: set[str] = set()  # the index bundles whose files the last build left in `folder`
+
+    def search_files(self) -> search.Loader:
+        """Kept bundles' files, from `folder` (the state holds only their names and page hashes)."""
+        return search.cached_files(self.folder)
 
     def load(self) -> State | None:
         state = cache.load(self.folder / "state")
-        return state if isinstance(state, State) else None
+        if not isinstance(state, State):
+            return None
+        kept = state.search
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], search.Indexer):
+            self._bundles = set(kept[1].bundles)
+        return state
 
     def articles(self, state: State | None) -> dict[str, Article]:
         """The parsed articles the last build kept, from each shard written with the token `state` records."""
@@ -119,13 +134,20 @@ class DiskStore:
             if tokens[shard] == 0 or mine.keys() != kept[shard] or any(mine[rel] is not self._old[rel] for rel in mine):
                 tokens[shard] = state.scanned_ns
                 cache.save(self.folder / f"articles-{shard:02d}", (state.scanned_ns, mine))
-        cache.save(self.folder / "state", _with_tokens(state, tuple(tokens)))
+        index = None
+        if state.search is not None:
+            key, indexer = state.search
+            search.save_bundles(self.folder, indexer, self._bundles)
+            index = (key, search.without_files(indexer))
+        elif self._bundles:  # the index is gone (`search: false`): so are its files
+            search.save_bundles(self.folder, search.Indexer(), self._bundles)
+        cache.save(self.folder / "state", _with_tokens(state, tuple(tokens), index))
 
 
-def _with_tokens(state: State, tokens: tuple[int, ...]) -> State:
+def _with_tokens(state: State, tokens: tuple[int, ...], index: Any) -> State:
     return State(state.parse_key, state.render_key, state.scanned_ns, dict(state.content), dict(state.static),
                  state.generated, state.recorded, state.order, tuple(dict(m) for m in state.structure), state.drafts,
-                 state.totals, tokens)
+                 state.totals, tokens, index)
 
 
 def _shard(rel: str) -> int:

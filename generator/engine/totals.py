@@ -1,10 +1,12 @@
-"""What a build reports: the `Totals` of the site it built, and its one summary line."""
+"""What a build reports: the `Totals` of the site it built, its one summary line, and the articles it left out
+(`digest build` and the preview say it in the same words)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from generator.pages.context import date_iso
 from generator.publish.output import WriteStats
 from generator.site.model import Article
 
@@ -39,3 +41,13 @@ def summary_line(t: Totals, stats: WriteStats, target: str, seconds: float) -> s
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def skipped_line(a: Article) -> str:
+    """What a build says of an article dated in the future."""
+    return f"skipped {a.path}: dated {date_iso(a)}, in the future (it appears once that date has come)"
+
+
+def draft_line(a: Article) -> str:
+    """What the preview says of a draft it leaves out."""
+    return f"skipped {a.path}: a draft (draft: true; serve with --drafts to show it)"

@@ -86,6 +86,8 @@ class Article:
     factboxes: tuple[Factbox, ...]
     read_more: tuple[str, ...]
     paragraphs: tuple[Paragraph, ...]
+    author: str | None = None  # from scraper records and HTML pages (a dump has neither)
+    url: str | None = None
 
 
 def clean(raw: RawArticle, where: str) -> Article:

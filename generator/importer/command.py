@@ -25,7 +25,9 @@ from generator.errors import BuildError, ContentError, DigestError, shown
 from generator.importer.check import check
 from generator.importer.classify import Classifier
 from generator.importer.clean import clean
+from generator.importer.detect import DUMP, kind
 from generator.importer.plan import MANIFEST, ContentFile, Decision, Item, Record, format_manifest, parse_manifest, plan
+from generator.importer.records import read_scraped
 from generator.importer.report import explain as explain_lines
 from generator.importer.report import status_line, summary
 from generator.importer.segment import decode, segment_all
@@ -111,15 +113,21 @@ def _read_dump(
         raise ContentError(shown, None, None, f"cannot be read ({exc.strerror or exc})") from None
     except ValueError as exc:
         raise ContentError(shown, None, None, str(exc)) from None
-    for raw in segment_all(text, shown, config.tz):
-        try:
-            if isinstance(raw, ContentError):
-                raise raw
-            article = clean(raw, shown)
-        except ContentError as exc:
-            read.errors.append(exc)
-            read.failed += 1
-            continue
+    if (input_kind := kind(text)) != DUMP:  # JSON, JSON Lines or HTML: scraper output
+        articles, bad = read_scraped(text, input_kind, shown, config.tz)
+        read.errors.extend(bad)
+        read.failed += len(bad)
+    else:
+        articles = []
+        for raw in segment_all(text, shown, config.tz):
+            try:
+                if isinstance(raw, ContentError):
+                    raise raw
+                articles.append(clean(raw, shown))
+            except ContentError as exc:
+                read.errors.append(exc)
+                read.failed += 1
+    for article in articles:
         findings = check(article, shown)
         if strict and findings:
             read.errors.extend(findings)

@@ -1,7 +1,7 @@
 """Clean article -> content file text: stable id, slug, front matter and Markdown body.
 
 Front-matter keys, in this order, absent ones left out: `id`, `title`, `date`,
-`dateline`, `source`, `topic`, `tags`, `highlights`, `images` ({caption, credit}),
+`dateline`, `source`, `author`, `url`, `topic`, `tags`, `highlights`, `images` ({caption, credit}),
 `factboxes` ({label, title, text}), `read_more`. Front-matter strings are plain
 text; the body is Markdown, escaped so that it renders to the page's text.
 """
@@ -49,6 +49,8 @@ def front_matter(article: Article, article_id: str, topic: str, tags: Sequence[s
         "date": published.isoformat() if isinstance(published, datetime) else published,
         "dateline": article.dateline,
         "source": article.source,
+        "author": article.author,
+        "url": article.url,
         "topic": topic,
         "tags": list(tags)[:TAGS_MAX],
         "highlights": list(article.highlights),

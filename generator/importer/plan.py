@@ -11,6 +11,7 @@ skips dotfiles under content/, and the manifest is committed with content/.
 For an article already on disk (found by the `id` in its front matter, else by
 the manifest's path):
 
+- an input without `url` or `author` (a text dump) keeps the file's;
 - the file's `topic` or `tags` differing from the classifier's last answer are
   an editor's choice and win over the classifier;
 - the file equals what import would write now: **unchanged**;
@@ -35,6 +36,7 @@ from generator.importer.classify import Classification
 from generator.importer.clean import Article
 from generator.importer.emit import article_id, base_slug, digest, render
 from generator.site.config import SiteConfig
+from generator.site.urls import is_web_url
 
 MANIFEST = ".digest-import.json"
 MANIFEST_VERSION = 1
@@ -113,6 +115,7 @@ def plan(
         if current is None:
             decision = _new(item, aid, taken)
         else:
+            item = _keep_provenance(item, files[current].meta)
             decision = _existing(item, aid, files[current], record, files, taken, config, force=force)
         decisions.append(decision)
         done[aid] = decision.path
@@ -157,6 +160,20 @@ def _existing(
             path = f"{topic}/{_unique(stem, taken)}.md"
     return replace(kept, status="overwrote your edits" if edited else "updated", path=path, text=text,
                    remove=file.path if path != file.path else None)
+
+
+def _keep_provenance(item: Item, meta: Mapping[str, Any] | None) -> Item:
+    """The article with the file's `url` and `author` where the input has none: a text dump does not know
+    them, so importing it after the page or its JSON record leaves them (and the file) as they are."""
+    if meta is None:
+        return item
+    article = item.article
+    url, author = meta.get("url"), meta.get("author")
+    url = article.url or (url if isinstance(url, str) and is_web_url(url) else None)
+    author = article.author or (author if isinstance(author, str) and author.strip() else None)
+    if (url, author) == (article.url, article.author):
+        return item
+    return replace(item, article=replace(article, url=url, author=author))
 
 
 # An editor's topic or tags are those in the file that differ from the classifier's

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from generator.pages import search
 from generator.pages.editions import Edition, make_editions
 from generator.site import urls as u
 from generator.site.config import SiteConfig
@@ -64,6 +66,8 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "latest_edition": {"href": urls.href(u.edition_path(latest.key)),
                            "heading": edition_dates(latest.start, latest.end, latest.period)} if latest else None,
         "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
+        # The search page (its box is in every page's header), or None with `search: false`.
+        "search": {"href": urls.href(search.SEARCH), "strings": search.STRINGS} if config.search else None,
     }
     cards = {key: _card(a, urls, topics[a.topic]) for key, a in site.articles.items()}
     edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
@@ -209,6 +213,7 @@ def article_context(v: Views, key: str) -> Context:
                            for f in a.factboxes),
         "read_more": a.read_more,
         "source": {"text": a.source, "href": a.source if source_is_url else None} if a.source else None,
+        "original": _original(a),
         "tags": tuple({"name": t.name, "href": v.urls.href(u.tag_path(t.slug))} for t in tags),
         "extra": a.extra,
     }
@@ -227,7 +232,7 @@ def article_context(v: Views, key: str) -> Context:
         "author": {"@type": "Organization", "name": v.config.author or v.config.title},
         "publisher": {"@type": "Organization", "name": v.config.title},
         **({"dateline": a.dateline} if a.dateline else {}),
-        **({"isBasedOn": a.source} if source_is_url else {}),
+        **({"isBasedOn": a.url or a.source} if a.url or source_is_url else {}),
     }
     return {
         "site": v.common,
@@ -240,6 +245,14 @@ def article_context(v: Views, key: str) -> Context:
         "newer": v.cards[newer] if newer else None,
         "related": tuple(v.cards[k] for k in v.site.related[key]),
     }
+
+
+def _original(a: Article) -> Context | None:
+    """Where the article was first published: its author (or publisher), its URL and that URL's host."""
+    if not (a.url or a.author):
+        return None
+    host = (urlsplit(a.url).hostname or "") if a.url else ""
+    return {"author": a.author or None, "href": a.url or None, "host": host.removeprefix("www.")}
 
 
 def _paragraphs(text: str) -> tuple[str, ...]:
@@ -314,10 +327,17 @@ def not_found_context(v: Views) -> Context:
     }
 
 
+def search_page_context(v: Views) -> Context:
+    """The search page: its box, filters and results are filled in the browser from the bundles."""
+    strings = search.STRINGS
+    page = page_context(v, search.SEARCH, strings["search_title"], f"Search the articles of {v.config.title}.")
+    return search.search_context(v.common, page, v.site, v.urls)
+
+
 def sitemap_context(pages: Sequence[Mapping[str, Any]]) -> Context:
-    """The sitemap of the given page contexts' `page` entries (the 404 page left out)."""
+    """The sitemap of the given page contexts' `page` entries (the 404 and search pages left out)."""
     return {"urls": tuple({"loc": p["canonical"], "lastmod": p["lastmod"]} for p in pages
-                          if p["path"] != u.NOT_FOUND)}
+                          if p["path"] not in (u.NOT_FOUND, search.SEARCH))}
 
 
 def robots_context(v: Views) -> Context:

@@ -21,6 +21,7 @@ from generator.pages.context import (
     make_views,
     not_found_context,
     robots_context,
+    search_page_context,
     sitemap_context,
     tag_contexts,
     tags_context,
@@ -29,6 +30,7 @@ from generator.pages.context import (
 from generator.pages.edition_pages import edition_context, editions_context, editions_feed_context, email_context
 from generator.pages.feeds import FeedSpec, feed_jobs, feed_specs, feeds_showing, spec_context
 from generator.pages.render import PageJob
+from generator.pages.search import SEARCH
 from generator.site import urls as u
 from generator.site.config import SiteConfig
 from generator.site.model import Site
@@ -46,6 +48,8 @@ def plan_parts(v: Views) -> list[Part]:
     parts += [("archive", ""), ("404", "")]
     parts.append(("editions", ""))
     parts += [("edition", e.key) for e in v.editions]
+    if v.config.search:
+        parts.append(("search", ""))
     parts += [("feed", spec[0]) for spec in feed_specs(v)]
     parts.append(("editions-feed", ""))
     return parts
@@ -84,7 +88,8 @@ class Planner:
             single = {"home": (u.HOME, "home.html", home_context), "tags": (u.TAGS, "tags.html", tags_context),
                       "archive": (u.ARCHIVE, "archive.html", archive_context),
                       "404": (u.NOT_FOUND, "404.html", not_found_context),
-                      "editions": (u.EDITIONS, "editions.html", editions_context)}[kind]
+                      "editions": (u.EDITIONS, "editions.html", editions_context),
+                      "search": (SEARCH, "search.html", search_page_context)}[kind]
             pages = [(single[0], single[1], single[2](v))]
         return [PageJob(u.output_path(path), template, ctx) for path, template, ctx in pages]
 

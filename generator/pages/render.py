@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from generator.errors import DigestError, shown
+from generator.pages.templating import DictFirst
 from generator.site.config import SiteConfig
 
 
@@ -68,7 +69,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
     if config.templates_dir.is_dir():
         loaders.append(_Templates(config.templates_dir))
     loaders += [theme, jinja2.PrefixLoader({"theme": theme})]
-    return jinja2.Environment(
+    return DictFirst(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,

@@ -6,6 +6,11 @@ Server-Sent Event to every open page after each rebuild. The server is handed
 the rebuild machinery (`Rebuilder`) and the watcher only records changes; one
 debounced loop rebuilds. Requests that arrive during a rebuild wait for it, and
 a failed rebuild keeps the last good site while pages show the error.
+
+What a build leaves out is said, not just missing: the log names each future
+article and draft once (as `digest build` does), a timer rebuilds when the next
+future article comes due (its open 404 page then reloads into the article), and
+the 404 page for the URL of a left-out article says why it is not there.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import threading
 import traceback
 import webbrowser
 from collections.abc import Callable
+from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
@@ -28,12 +34,13 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from watchdog.observers.api import BaseObserver
-
-from generator.engine.changes import ChangeSet
+from generator.engine.changes import Change, ChangeSet, Kind
 from generator.engine.rebuild import Outcome, Rebuilder
-from generator.errors import DigestError
-from generator.preview.watch import Debouncer, watch
+from generator.errors import DigestError, shown
+from generator.pages.search import BUNDLES
+from generator.preview.leftout import explained, left_out_lines, left_out_notes
+from generator.preview.search import BackgroundIndex
+from generator.preview.watch import Debouncer, DueTimer, SiteWatch
 
 EVENTS_PATH = "/__digest/events"
 SCRIPT_PATH = "/__digest/livereload.js"
@@ -107,13 +114,17 @@ class PreviewState:
     def __init__(self, rebuilder: Rebuilder, log: Callable[[str], None]) -> None:
         self.rebuilder = rebuilder
         self.log = log
+        self.search = BackgroundIndex(log)
         self.cond = threading.Condition()
         self.building = False
         self.epoch = 0
         self.last_css: tuple[str, ...] = ()
         self.closed = False
+        self.notes: dict[str, str] = {}  # output path of a left-out article -> why it is not there
+        self._told: set[str] = set()  # the left-out lines already in the log
 
     def rebuild(self, changes: ChangeSet | None = None) -> Outcome:
+        """Bring the site up to date with `changes` (None: build everything again from disk) and log it."""
         with self.cond:
             self.building = True
         try:
@@ -124,20 +135,42 @@ class PreviewState:
             outcome = Outcome(error=self.rebuilder.error)
         finally:
             with self.cond:
+                if not self.rebuilder.error:
+                    self.notes = left_out_notes(self.rebuilder.loaded)
                 self.building = False
                 self.epoch += 1
                 self.cond.notify_all()
         with self.cond:
             self.last_css = tuple(sorted(url_of(p) for p in outcome.changed if p.endswith(".css")))
+        if not outcome.error:
+            self._index()
         if outcome.error:
             self.log(f"build failed ({outcome.seconds * 1000:.0f} ms):")
             for line in outcome.error.splitlines():
                 self.log(f"  {line}")
         else:
+            lines = left_out_lines(self.rebuilder.loaded)
+            for line in lines:
+                if line not in self._told:  # once per change, not at every rebuild
+                    self.log(line)
+            self._told = set(lines)
             verb = "built" if changes is None else "rebuilt"
             self.log(f"{verb} in {outcome.seconds * 1000:.0f} ms: {outcome.rendered} pages rendered, "
                      f"{len(outcome.changed)} file{'' if len(outcome.changed) == 1 else 's'} changed")
         return outcome
+
+    def _index(self) -> None:
+        """Have the search index brought up to date in the background (never waited for)."""
+        views, config = self.rebuilder.views, self.rebuilder.config
+        if views is None or config is None or not config.search:
+            self.search.schedule(None, {}, prefix="/", language="en")
+        else:
+            self.search.schedule(views.site, self.rebuilder.files, prefix=views.urls.prefix,
+                                 language=config.language)
+
+    def search_files(self) -> dict[str, bytes]:
+        """The search index as last built (empty until the first index has been built)."""
+        return self.search.files
 
     def snapshot(self) -> tuple[dict[str, bytes], str | None, int]:
         """The files, the error (if the last build failed) and the epoch, once no build runs."""
@@ -149,12 +182,20 @@ class PreviewState:
     def page_version(self, rel: str | None, files: dict[str, bytes], error: str | None) -> str:
         if error is not None:
             return "error-" + hashlib.sha1(error.encode()).hexdigest()[:12]
+        if rel is not None and rel not in files and rel in self.notes:
+            return "left-out-" + hashlib.sha1(self.notes[rel].encode()).hexdigest()[:12]
         return _version(files.get(rel) if rel else None)
+
+    def next_due(self) -> datetime | None:
+        """The moment the next future article comes due, if any."""
+        loaded = self.rebuilder.loaded
+        return min((a.date for a in loaded.skipped), default=None) if loaded is not None else None
 
     def close(self) -> None:
         with self.cond:
             self.closed = True
             self.cond.notify_all()
+        self.search.stop()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -193,6 +234,10 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(200, content_type(SCRIPT_PATH), script, head)
         rel = resolve(split.path)
         files, error, _epoch = self.state.snapshot()
+        if rel is not None and rel.startswith(BUNDLES) and rel not in files:
+            index = self.state.search_files()
+            if rel in index:
+                return self._send(200, content_type(rel), index[rel], head)
         if rel is not None and rel not in files and not rel.endswith("index.html") and f"{rel}/index.html" in files:
             # /topics/x -> /topics/x/, as static hosts do.
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
@@ -210,6 +255,9 @@ class Handler(BaseHTTPRequestHandler):
                 body = inject(body, version)
             return self._send(200, content_type(rel), body, head)
         missing = files.get("404.html", b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
+        note = self.state.notes.get(rel) if rel is not None else None
+        if note is not None:
+            missing = explained(missing, note)
         return self._send(404, content_type("404.html"), inject(missing, version), head)
 
     def _events(self, page_url: str) -> None:
@@ -262,11 +310,11 @@ def make_server(state: PreviewState, host: str, port: int) -> PreviewServer:
 
 
 class Preview:
-    """Everything `digest serve` runs: state, server thread, watcher and debouncer."""
+    """Everything `digest serve` runs: state, server thread, watcher, debouncer and the timer for due articles."""
 
     def __init__(self, site_root: Path, *, host: str = "127.0.0.1", port: int = 8000,
                  base_url: str | None = None, drafts: bool = True, out: TextIO = sys.stdout,
-                 quiet: float = 0.03, max_wait: float = 0.5) -> None:
+                 quiet: float = 0.03, max_wait: float = 0.5, recheck: float = 1.0) -> None:
         self.out = out
         self.root = Path(site_root).resolve()
         self.state = PreviewState(Rebuilder(self.root, base_url=base_url, drafts=drafts), self.log)
@@ -274,8 +322,10 @@ class Preview:
         bound_host, bound_port = self.server.server_address[:2]
         self.host = bound_host.decode() if isinstance(bound_host, bytes | bytearray) else str(bound_host)
         self.port = int(bound_port)
-        self.debouncer = Debouncer(self.state.rebuild, quiet=quiet, max_wait=max_wait)
-        self._observer: BaseObserver | None = None
+        self.debouncer = Debouncer(self._rebuild, quiet=quiet, max_wait=max_wait)
+        self.watch = SiteWatch(self.root, self.debouncer, self._output, recheck=recheck)
+        # A due article is a change of content/ as a whole: the articles are selected again, at the new moment.
+        self.due = DueTimer(lambda: self.debouncer.add([Change(Kind.CONTENT, "content")]))
         self._thread: threading.Thread | None = None
 
     @property
@@ -286,23 +336,33 @@ class Preview:
     def log(self, line: str) -> None:
         print(line, file=self.out, flush=True)
 
-    def start(self) -> Outcome:
-        outcome = self.state.rebuild()
+    def _output(self) -> Path | None:
         config = self.state.rebuilder.config
-        output = config.output_path if config is not None else None
+        return config.output_path if config is not None else None
+
+    def _rebuild(self, changes: ChangeSet | None) -> Outcome:
+        outcome = self.state.rebuild(changes)
+        if outcome.error is None:
+            self.due.set(self.state.next_due())
+        return outcome
+
+    def start(self) -> Outcome:
+        """Watch, then build (so no edit falls in between), then rebuild what changed meanwhile, and serve."""
+        self.watch.start()  # events from now on wait in the debouncer until its thread starts
+        outcome = self._rebuild(None)
         self.debouncer.start()
-        self._observer = watch(self.root, self.debouncer, output)
+        self.due.start()
         self._thread = threading.Thread(target=self.server.serve_forever, name="digest-http", daemon=True)
         self._thread.start()
         return outcome
 
     def stop(self) -> None:
         self.state.close()
-        if self._observer is not None:
-            self._observer.stop()
-            self._observer.join(timeout=5)
+        self.watch.stop()
+        self.due.stop()
         self.debouncer.stop()
-        self.server.shutdown()
+        if self._thread is not None:  # shutdown() waits for serve_forever, which must have started
+            self.server.shutdown()
         self.server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -311,15 +371,16 @@ class Preview:
 def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, drafts: bool,
               out: TextIO = sys.stdout) -> int:
     preview = Preview(site_root, host=host, port=port, drafts=drafts, out=out)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        preview.log(f"warning: the preview is exposed to the network on {host}; "
-                    "anyone who can reach this machine can read it")
-    preview.start()
-    preview.log(f"serving {preview.root} at {preview.url} (Ctrl-C to stop)")
-    if open_browser:
-        webbrowser.open(preview.url)
-    stop = threading.Event()
+    # Everything after the port is bound runs inside the try: a Ctrl-C at any moment stops cleanly.
     try:
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            preview.log(f"warning: the preview is exposed to the network on {host}; "
+                        "anyone who can reach this machine can read it")
+        preview.start()
+        preview.log(f"serving {shown(preview.root)} at {preview.url} (Ctrl-C to stop)")
+        if open_browser:
+            webbrowser.open(preview.url)
+        stop = threading.Event()
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

@@ -234,6 +234,8 @@ def _recover(output: Path) -> None:
 
 def _check_foreign(output: Path, files: Mapping[str, bytes], previous: set[str]) -> None:
     """Refuse to replace a file digest did not write (or a folder holding one) with one it generates."""
+    if not os.path.lexists(output):  # a first build: nothing is there (one call, not a stat per page)
+        return
     foreign = [rel for rel in sorted(files) if rel not in previous and _holds_foreign(output, rel, previous)]
     if foreign:
         raise DigestError(f"{output / foreign[0]}: digest did not write this file but the site has a page of that "

@@ -62,6 +62,7 @@ class SiteConfig:
     topic_min_score: float = 3.0
     extra: Mapping[str, Any] = field(default_factory=dict)
     editions_period: str = "week"  # `editions: period:`: week, month or day
+    search: bool = True  # a /search/ page, a search box on every page, and a Pagefind index of the articles
 
     @property
     def tz(self) -> ZoneInfo:
@@ -175,7 +176,7 @@ def _output_dir(value: str) -> str | None:
 
 
 _TOP_KEYS = {"title", "description", "base_url", "language", "timezone", "author", "output_dir",
-             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra", "editions"}
+             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra", "editions", "search"}
 _EDITIONS_KEYS = {"period"}
 PERIODS = ("week", "month", "day")
 _TOPIC_KEYS = {"slug", "title", "description", "terms", "fallback"}
@@ -217,6 +218,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
     min_score = c.get(data, "topic_min_score", float, 3.0)
     extra = c.get(data, "extra", dict, {})
     period = _editions(c, data)
+    search = c.get(data, "search", bool, True)
     topics = tuple(_topics(c, data))
     tags = tuple(_tags(c, data))
     if c.errors:
@@ -227,6 +229,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
         topics=topics, tags=tags, author=author, output_dir=output_dir,
         page_size=page_size, feed_limit=feed_limit, topic_min_score=min_score, extra=extra,
         editions_period=period,
+        search=search,
     )
 
 

@@ -20,6 +20,7 @@ when PyYAML was built with it (several times faster).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from typing import Any
 import yaml
 
 from generator.errors import ContentError
+from generator.site import fastyaml
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -53,6 +55,7 @@ class LineDict(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
+@functools.cache  # one class per first line: a class made per file costs more than the load
 def _line_loader(first_line: int) -> type:
     class _LineLoader(_Loader):
         pass
@@ -133,6 +136,12 @@ def split(text: str, path: Path | str) -> FrontMatter:
 def _load_mapping(
     yaml_text: str, path: Path | str, first_line: int, what: str = "front matter"
 ) -> tuple[dict[str, Any], dict[str, int]]:
+    fast = fastyaml.load(yaml_text, first_line, LineDict)  # the importer's shape, read as PyYAML reads it
+    return fast if fast is not None else _load_with_pyyaml(yaml_text, path, first_line, what)
+
+
+def _load_with_pyyaml(yaml_text: str, path: Path | str, first_line: int, what: str) -> tuple[dict[str, Any],
+                                                                                               dict[str, int]]:
     _check_depth(yaml_text, path, first_line)
     loader = _line_loader(first_line)(yaml_text)
     try:

@@ -55,6 +55,8 @@ class Article:
     words: int
     dateline: str = ""
     source: str = ""
+    author: str = ""  # the original's byline or publisher, as the scraper found it
+    url: str = ""  # the original page (an http(s) URL, checked by parse)
     highlights: tuple[str, ...] = ()
     images: tuple[Image, ...] = ()
     factboxes: tuple[FactBox, ...] = ()
@@ -142,6 +144,7 @@ def _related(ordered: list[Article], by_tag: Mapping[str, list[str]]) -> dict[st
     postings = {tag: [position[k] for k in keys] for tag, keys in by_tag.items()}
     tagsets = [frozenset(a.tags) for a in ordered]
     stamps = [a.date.timestamp() for a in ordered]
+    keys = [a.key for a in ordered]
     related: dict[str, tuple[str, ...]] = {}
     for i, article in enumerate(ordered):
         candidates: set[int] = set()
@@ -151,7 +154,12 @@ def _related(ordered: list[Article], by_tag: Mapping[str, list[str]]) -> dict[st
             candidates.update(posting[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1])
         candidates.discard(i)
         tags, when = tagsets[i], stamps[i]
-        best = heapq.nsmallest(RELATED_LIMIT, candidates, key=lambda j, tags=tags, when=when: (  # type: ignore[misc]
-            -len(tags & tagsets[j]), abs(stamps[j] - when), ordered[j].key))
-        related[article.key] = tuple(ordered[j].key for j in best)
+        shared = [(len(tags & tagsets[j]), j) for j in candidates]
+        if len(shared) > RELATED_LIMIT:
+            # Only candidates sharing at least as many tags as the RELATED_LIMIT-th best can rank.
+            floor = sorted([n for n, _j in shared], reverse=True)[RELATED_LIMIT - 1]
+            shared = [(n, j) for n, j in shared if n >= floor]
+        # Keys are unique, so the ranking tuples never tie: the same order as any stable sort by them.
+        best = heapq.nsmallest(RELATED_LIMIT, [(-n, abs(stamps[j] - when), keys[j]) for n, j in shared])
+        related[article.key] = tuple(key for _shared, _distance, key in best)
     return related

@@ -20,10 +20,11 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from generator.errors import BuildError, ContentError
+from generator.site import fastmd
 from generator.site.config import SiteConfig
 from generator.site.frontmatter import LineDict, split
 from generator.site.model import Article, FactBox, Image
-from generator.site.urls import article_path, check_slug, slugify
+from generator.site.urls import article_path, check_slug, is_web_url, slugify
 
 # Characters HTML and XML forbid or flag: C0/C1 controls (but tab and line
 # breaks), DEL and the non-characters.
@@ -98,6 +99,14 @@ def _when(value: Any) -> date | datetime | None:
         return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _url(value: Any, config: SiteConfig) -> str:
+    url = _text(value)
+    if not is_web_url(url):
+        raise Problem(f"{url!r} is not a web address (write the original page's http:// or https:// URL, with "
+                      "characters such as spaces and quotes percent-encoded)")
+    return url
 
 
 def _topic(value: Any, config: SiteConfig) -> str:
@@ -183,6 +192,8 @@ FIELDS: Mapping[str, Field] = {
     "tags": Field(_tags),
     "dateline": Field(_one_line),
     "source": Field(_one_line),
+    "author": Field(_one_line),
+    "url": Field(_url),
     "highlights": Field(_text_list),
     "images": Field(_images),
     "factboxes": Field(_factboxes),
@@ -192,7 +203,10 @@ FIELDS: Mapping[str, Field] = {
 
 
 def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: MarkdownIt) -> Article:
-    """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem."""
+    """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem.
+
+    `md` is `render.make_markdown()`; plain-prose bodies skip it (`fastmd`), with the same result.
+    """
     bad = _FORBIDDEN.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -222,15 +236,19 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
     if errors:
         raise BuildError(errors)
     when, has_time = values.pop("date")
-    tokens = md.parse(fm.body)
     highlights = values.get("highlights", ())
+    fast = fastmd.render(fm.body)  # plain prose, rendered as markdown-it-py would
+    if fast is None:
+        tokens = md.parse(fm.body)
+        fast = md.renderer.render(tokens, md.options, {}), _first_paragraph(tokens)
+    body_html, first_paragraph = fast
     return Article(
         key=article_path(when, values["slug"]),
         path=path,
         date=when,
         has_time=has_time,
-        body_html=md.renderer.render(tokens, md.options, {}),
-        summary=_shorten(highlights[0] if highlights else _first_paragraph(tokens)),
+        body_html=body_html,
+        summary=_shorten(highlights[0] if highlights else first_paragraph),
         words=len(fm.body.split()),
         id=values.pop("id", ""),
         tags=values.pop("tags", ()),

@@ -19,6 +19,25 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 100
 
 
+# What an absolute URL may hold as it is (RFC 3986; non-ASCII letters too, as in IRIs): anything else
+# (spaces, quotes, angle brackets, braces, backslash, a second '#', a '%' not followed by two hex
+# digits) is what an HTML checker reports as an illegal character in an href.
+_URL_RE = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}|[^\x00-\xa0])+")
+
+
+def is_web_url(value: str) -> bool:
+    """An absolute http(s) URL with a host, written only with characters a URL may hold: safe to link to."""
+    if not _URL_RE.fullmatch(value) or any(c.isspace() for c in value) or value.count("#") > 1:
+        return False
+    try:
+        parts = urlsplit(value)
+        rest = parts.path + parts.query + parts.fragment
+        brackets = "[" in rest or "]" in rest  # only an IPv6 host is written in brackets
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and not brackets
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+
+
 def check_slug(value: str) -> str | None:
     """None when `value` is a safe slug, else what is wrong with it."""
     if len(value) > SLUG_MAX:

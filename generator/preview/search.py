@@ -1,0 +1,109 @@
+"""The preview's search index: built on a thread of its own after start, and again after edits, debounced.
+
+Page requests never wait for it: the server serves the index files of the last
+finished run (none before the first has finished), and an edit's rebuild and
+live reload go on as before. Like `digest build`, only the bundles whose pages
+changed are indexed again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+
+from generator.engine import search
+from generator.errors import DigestError
+from generator.site.model import Site
+
+
+class BackgroundIndex:
+    """Indexes the latest site handed to `schedule`, once `quiet` seconds have passed without another."""
+
+    def __init__(self, log: Callable[[str], None], *, quiet: float = 0.3) -> None:
+        self.log = log
+        self.quiet = quiet
+        self.indexer = search.Indexer()
+        self._files: dict[str, bytes] = {}
+        self._pending: tuple[Site, Mapping[str, bytes], str, str] | None = None
+        self._hashes: dict[str, tuple[bytes, bytes]] = {}  # output path -> (the page's bytes, their hash)
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._runs = 0
+        self._thread = threading.Thread(target=self._loop, name="digest-search", daemon=True)
+        self._thread.start()
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        """The index files of the last finished run (output path -> bytes)."""
+        with self._cond:
+            return self._files
+
+    @property
+    def runs(self) -> int:
+        """How many runs have finished (with or without an error)."""
+        with self._cond:
+            return self._runs
+
+    def schedule(self, site: Site | None, files: Mapping[str, bytes], *, prefix: str, language: str) -> None:
+        """Index `site`, whose pages are in `files`, soon; None (`search: false`) drops the index."""
+        with self._cond:
+            if site is None:
+                self._pending, self._files = None, {}
+            else:
+                self._pending = (site, files, prefix, language)
+            self._cond.notify_all()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        self._thread.join(timeout=30)
+
+    def _loop(self) -> None:
+        while True:
+            with self._cond:
+                while self._pending is None and not self._stopped:
+                    self._cond.wait()
+                if self._stopped:
+                    return
+                # Debounce: wait until no newer site has come for `quiet` seconds.
+                pending = self._pending
+                while not self._stopped:
+                    self._cond.wait(self.quiet)
+                    if self._pending is pending:
+                        break
+                    pending = self._pending
+                if self._stopped or pending is None:
+                    continue
+                self._pending = None
+            self._run(*pending)
+
+    def _run(self, site: Site, files: Mapping[str, bytes], prefix: str, language: str) -> None:
+        try:
+            wanted = search.wanted_hashes(site, lambda rel: self._hash(rel, files))
+            self._hashes = {rel: seen for rel, seen in self._hashes.items()
+                            if any(rel in pages for pages in wanted.values())}
+            out = self.indexer.index(wanted, files.__getitem__, prefix=prefix, language=language,
+                                     load=lambda _name, bundle: bundle.files)
+        except DigestError as exc:
+            self.log(f"search index failed: {exc}")
+            with self._cond:
+                self._runs += 1
+            return
+        if self.indexer.indexed:
+            self.log(f"search index: {len(self.indexer.indexed)} of {len(self.indexer.bundles)} bundles "
+                     f"in {self.indexer.seconds * 1000:.0f} ms")
+        with self._cond:
+            self._files = out
+            self._runs += 1
+
+    def _hash(self, rel: str, files: Mapping[str, bytes]) -> bytes | None:
+        data = files.get(rel)
+        if data is None:
+            return None
+        seen = self._hashes.get(rel)
+        if seen is not None and seen[0] is data:  # the rebuilder keeps an unchanged page's bytes object
+            return seen[1]
+        h = search.page_hash(data)
+        self._hashes[rel] = (data, h)
+        return h
