@@ -106,7 +106,7 @@ class DiskStore:
         state = cache.load(self.folder / "state")
         if not isinstance(state, State):
             return None
-        kept = state.search
+        kept = getattr(state, "search", None)  # a state an older digest wrote may lack it (its keys differ too)
         if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], search.Indexer):
             self._bundles = set(kept[1].bundles)
         return state
