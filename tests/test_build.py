@@ -38,7 +38,8 @@ def test_output_tree(built: Path) -> None:
              *(f"tags/{t}/feed.xml" for t in ("al-nuri-mosque", "beirut", "hezbollah", "talks"))}
     expected = {
         ".digest-output", "index.html", "404.html", "sitemap.xml", "robots.txt", "static/style.css",
-        "static/search.js", "static/favicon.svg", "archive/index.html", "tags/index.html", "editions/index.html",
+        "static/search.js", "static/favicon.svg", "static/favicon.ico", "favicon.ico",
+        "archive/index.html", "tags/index.html", "editions/index.html",
         *(f"{a}/index.html" for a in ARTICLES),
         "topics/alpha/index.html", "topics/alpha/page/2/index.html",
         "topics/beta/index.html", "topics/other/index.html",
@@ -57,7 +58,7 @@ def test_summary_line_and_skipped_future_article(tmp_path: Path) -> None:
     assert lines[0] == (f"skipped {site}/content/beta/tomorrow.md: dated 2999-01-01, in the future "
                         "(it appears once that date has come)")
     assert re.fullmatch(r"built 4 articles, 1 draft left out, 1 future article left out, 3 topics, 4 tags: "
-                        r"21 pages and 27 feeds in \S+/public \(59 files written, 0 unchanged, 0 removed\) "
+                        r"21 pages and 27 feeds in \S+/public \(61 files written, 0 unchanged, 0 removed\) "
                         r"in \d+\.\d\d s", lines[1]), lines[1]
     assert len(lines) == 2 and run.err == ""
 
@@ -170,9 +171,9 @@ def test_tag_pages_and_index(built: Path) -> None:
 def test_home_archive_404_sitemap_robots(built: Path) -> None:
     home = read_page(built / "index.html")
     assert home.h1 == ["Fixture Digest"] and home.title == "Fixture Digest"
-    for expected in ("Latest", "Alpha affairs", "Beta & co", "The leaning minaret was rebuilt stone by stone",
-                     "Ways in", "All 4 tags", "Whole digest: RSS, Atom, JSON Feed",
-                     "Latest edition: 2–8 December 2024"):
+    for expected in ("Latest", "Alpha affairs", "Beta & co", "Ways in", "All 4 tags",
+                     "Whole digest: RSS, Atom, JSON Feed", "All 4 articles, month by month",
+                     "Latest edition: 2 – 8 December 2024"):
         assert expected in home.text, expected
     assert "Other news (RSS)" in home.text and PREFIX + "archive/" in home.hrefs
     archive = read_page(built / "archive/index.html").text
@@ -201,7 +202,7 @@ def test_rebuild_skips_unchanged_files_and_removes_deleted_articles(tmp_path: Pa
     before = snapshot(out)
     (out / "extra-by-hand.txt").write_text("mine")
     run = build(site)
-    assert "(0 files written, 59 unchanged, 0 removed)" in run.out
+    assert "(0 files written, 61 unchanged, 0 removed)" in run.out
     after = snapshot(out)
     assert all(after[k] == before[k] for k in before)  # same bytes, same modification times
     (site / "content/beta/minaret.md").unlink()

@@ -165,15 +165,16 @@ def test_python_interface_matches_the_cli_output(tmp_path: Path) -> None:
     assert all(a.context == b.context for a, b in zip(jobs, again, strict=True))  # equal data, built twice
     env = make_env(config)
     assert {j.path: render_job(env, j) for j in jobs} == {k: v for k, v in result.files.items()
-                                                          if not k.startswith("static/")}
+                                                          if not k.startswith("static/") and k != "favicon.ico"}
     theme = Path(__file__).resolve().parent.parent / "static"
-    names = ("favicon.svg", "search.js", "style.css")
-    assert static_files(config) == {f"static/{name}": theme / name for name in names}
+    names = ("favicon.ico", "favicon.svg", "search.js", "style.css")
+    assert static_files(config) == {"favicon.ico": theme / "favicon.ico",
+                                    **{f"static/{name}": theme / name for name in names}}
     preview = plan_pages(config, loaded.site, base_url="http://127.0.0.1:8000/")
     home = next(j for j in preview if j.path == "index.html")
     assert home.context["page"]["canonical"] == "http://127.0.0.1:8000/"
     assert home.context["site"]["stylesheet"] == "/static/style.css"
-    assert result.pages == 21 and result.feeds == 27 and result.static == 3  # 9 feeds, each in 3 formats
+    assert result.pages == 21 and result.feeds == 27 and result.static == 5  # 9 feeds, each in 3 formats
 
 
 def test_navigation_leaves_out_empty_topics_but_their_pages_exist(site_dir: Path) -> None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from generator.cli import main
 from generator.pages.context import edition_dates
 from generator.pages.editions import period_of
+from generator.site.language import make_language
 from tests.sitekit import write_article
 from tests.test_build_support import read_page
 
@@ -42,7 +43,7 @@ def test_an_edition_groups_its_week_by_topic_in_site_order_newest_first(site_dir
     _week(site_dir)
     out = _build(site_dir)
     page = read_page(out / "editions/2024-w46/index.html")
-    assert page.h1 == ["11–17 November 2024"]
+    assert page.h1 == ["11 – 17 November 2024"]  # CLDR en-GB: thin spaces round the dash
     text = page.text
     order = [text.index(t) for t in ("Militias regroup", "Strike on Baalbek", "Truce proposal", "Minaret rebuilt")]
     assert order == sorted(order)  # iraq-militias, israel-lebanon (newest first), heritage: site.yaml's order
@@ -53,10 +54,10 @@ def test_an_edition_groups_its_week_by_topic_in_site_order_newest_first(site_dir
     assert page.link("next")[0]["href"] == "/editions/2024-w45/" and not page.link("prev")
     assert read_page(out / "editions/2024-w45/index.html").link("prev")[0]["href"] == "/editions/2024-w46/"
     index = read_page(out / "editions/index.html").text
-    assert index.index("11–17 November 2024") < index.index("4–10 November 2024")
+    assert index.index("11 – 17 November 2024") < index.index("4 – 10 November 2024")
     assert "4 articles: Iraq militias 1, Israel–Lebanon 2, Heritage 1" in index
     home = read_page(out / "index.html")
-    assert "/editions/2024-w46/" in home.hrefs and "Latest edition: 11–17 November 2024" in home.text
+    assert "/editions/2024-w46/" in home.hrefs and "Latest edition: 11 – 17 November 2024" in home.text
     nav = (out / "2024/11/truce/index.html").read_text(encoding="utf-8").split("<nav", 1)[1].split("</nav>")[0]
     assert 'href="/editions/2024-w46/"' in nav
     assert sorted(p.name for p in (out / "editions").iterdir()) == [
@@ -139,7 +140,7 @@ def test_edition_templates_can_be_overridden(site_dir: Path) -> None:
     assert "<p>Our edition</p>" in (out / "editions/2024-w46/index.html").read_text(encoding="utf-8")
     assert "<p>Our editions</p>" in (out / "editions/index.html").read_text(encoding="utf-8")
     assert (out / "editions/2024-w46/email.html").read_text(encoding="utf-8") == \
-        "Middle East Digest: weekly edition, 11–17 November 2024 https://digest.example.org/editions/2024-w46/"
+        "Middle East Digest: weekly edition, 11\u2009–\u200917 November 2024 https://digest.example.org/editions/2024-w46/"
 
 
 def test_the_bundled_site_has_an_edition_for_each_week_with_articles(tmp_path: Path) -> None:
@@ -168,5 +169,5 @@ def test_every_day_falls_in_exactly_its_period(day: date, period: str) -> None:
     if period == "week":
         assert start.isoweekday() == 1 and (end - start).days == 6 and key == f"{day.isocalendar()[0]:04d}-w" \
             f"{day.isocalendar()[1]:02d}"
-    heading = edition_dates(start, end, period)
+    heading = edition_dates(make_language("en-GB"), start, end, period)
     assert str(end.year) in heading and heading.count(str(end.year)) <= 2

@@ -25,7 +25,7 @@ from generator.importer.segment import segment
 from generator.pages.render import make_markdown
 from generator.site import fastmd
 from generator.site.frontmatter import split
-from generator.site.parse import _first_paragraph
+from generator.site.parse import _first_paragraph, _lead_end
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -47,6 +47,9 @@ def check(text: str) -> bool:
     fast = fastmd.render(text)
     if fast is not None:
         assert fast == reference(text), repr(text)
+        tokens = MD.parse(text)  # and the first paragraph ends where the theme's picture goes in
+        lead = _lead_end(tokens)
+        assert fastmd.lead_end(fast[0]) == (len(MD.renderer.render(tokens[:lead], MD.options, {})) if lead else 0)
     return fast is not None
 
 

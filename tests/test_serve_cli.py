@@ -49,6 +49,19 @@ def test_serve_runs_and_stops_cleanly_on_ctrl_c(site_dir: Path) -> None:
     assert "Traceback" not in err and "warning" not in out
 
 
+def test_serve_says_once_which_theme_strings_are_shown_in_english(site_dir: Path) -> None:
+    config = site_dir / "site.yaml"
+    config.write_text(config.read_text("utf-8").replace("language: en-GB", "language: de"), "utf-8")
+    write_article(site_dir, "heritage", "a", title="A", date="2024-11-14")
+    proc, port = _start(site_dir)
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+        assert '<html lang="de" dir="ltr">' in page.read().decode()
+    proc.send_signal(signal.SIGINT)
+    out, _err = proc.communicate(timeout=15)
+    notes = [line for line in out.splitlines() if line.startswith("note: language 'de': ")]
+    assert len(notes) == 1 and "shown in English" in notes[0]
+
+
 def test_serve_starts_with_a_broken_article_and_says_so(site_dir: Path) -> None:
     bad = site_dir / "content/heritage/bad.md"
     bad.parent.mkdir(parents=True)

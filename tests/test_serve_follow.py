@@ -119,8 +119,8 @@ def test_a_templates_folder_made_while_serving_is_watched(site_dir: Path, page: 
         (site_dir / "templates").mkdir()
         theme = (ROOT / "templates/article.html").read_text(encoding="utf-8")
         mine = site_dir / "templates/article.html"
-        mine.write_text(theme.replace('<header class="story-header">', '<header class="story-header"><p>Mark one</p>'),
-                        encoding="utf-8")
+        assert "{% block main %}" in theme  # the mark goes where any theme's article page shows it
+        mine.write_text(theme.replace("{% block main %}", "{% block main %}<p>Mark one</p>", 1), encoding="utf-8")
         page.wait_for_selector("text=Mark one")
         for later in ("Mark two", "Mark three"):  # every later edit is seen, not just the first
             _edit(mine, "Mark one" if later == "Mark two" else "Mark two", later)

@@ -32,6 +32,7 @@ from generator.engine.totals import skipped_line, summary_line
 from generator.errors import shown
 from generator.publish.lock import output_lock
 from generator.site.config import SiteConfig
+from generator.site.language import strings_note
 from generator.site.model import Article, Site
 
 __all__ = ["BuildResult", "build_files", "run_build"]
@@ -73,6 +74,9 @@ def run_build(config: SiteConfig, *, output: Path | None = None, base_url: str |
         folder = OutputFolder(target, sources=sources(config))
         result = Build(store, base_url=base_url, drafts=drafts, jobs=jobs).run(config, folder, now=now, progress=bar)
     if not quiet:
+        note = strings_note(config.language, config.strings)
+        if note:
+            print(note, file=out)
         for a in result.totals.skipped:
             print(skipped_line(a), file=out)
         print(summary_line(result.totals, result.report, shown(target), time.perf_counter() - start)

@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import babel
+
 from generator import __version__
 from generator.pages.render import theme_dir
 from generator.site.config import CONFIG_NAME, SiteConfig
@@ -118,9 +120,10 @@ def _tree_hash(h: Any, root: Path) -> None:
 
 @functools.cache
 def code_hash() -> bytes:
-    """digest's version and the bytes of its own modules: a new digest never trusts an old cache. Worked out
-    once a process: the code running is the code that was loaded."""
-    h = hashlib.sha256(f"{__version__}\0{sys.version}".encode())
+    """digest's version, Babel's, and the bytes of digest's own modules: a new digest never trusts an old
+    cache. Worked out once a process: the code running is the code that was loaded."""
+    # Babel's CLDR data shapes dates and plurals in pages: a new Babel renders again.
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{babel.__version__}".encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
         h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
     return h.digest()

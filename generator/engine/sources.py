@@ -32,7 +32,8 @@ def file_stamp(file: Path) -> Stamp:
 
 
 def static_files(config: SiteConfig) -> dict[str, Path]:
-    """Output path (`static/...`) -> source file: the default theme's, overridden by the site's own."""
+    """Output path (`static/...`) -> source file: the default theme's, overridden by the site's own; and
+    `favicon.ico` at the root, a copy of `static/favicon.ico`."""
     files: dict[str, Path] = {}
     for root in (theme_dir("static"), config.static_dir):
         if root.is_dir():
@@ -40,6 +41,8 @@ def static_files(config: SiteConfig) -> dict[str, Path]:
                 rel = path.relative_to(root)
                 if path.is_file() and not any(p.startswith(".") or p.endswith("~") for p in rel.parts):
                     files[u.STATIC + rel.as_posix()] = path
+    if u.FAVICON_ICO in files:  # also where browsers and crawlers ask for it unprompted
+        files[u.ROOT_FAVICON] = files[u.FAVICON_ICO]
     return dict(sorted(files.items()))
 
 

@@ -21,12 +21,12 @@ from generator.pages import search
 from generator.pages.editions import Edition, make_editions
 from generator.site import urls as u
 from generator.site.config import SiteConfig
+from generator.site.language import Language, make_language
 from generator.site.model import Article, Site, Tag, Topic
 
 Context = dict[str, Any]
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-HOME_PER_TOPIC = 3
+HOME_LATEST = 5  # the lead story and the next four: above the fold
+HOME_PER_TOPIC = 3  # then each topic's newest not already shown
 HOME_TAGS = 24
 WORDS_PER_MINUTE = 230
 
@@ -40,11 +40,14 @@ class Views:
     urls: u.Urls
     common: Mapping[str, Any]
     cards: Mapping[str, Context]
+    language: Language
     editions: tuple[Edition, ...]  # newest first
     edition_of: Mapping[str, int]  # article key -> its edition's index in `editions`
 
 
 def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
+    language = make_language(config.language, config.strings)
+    rtl = language.direction == "rtl"
     topics = {t.slug: {"title": t.title, "href": urls.href(u.topic_path(t.slug))} for t in site.topics.values()}
     editions = make_editions(site.articles.values(), config.editions_period)
     latest = editions[0] if editions else None
@@ -52,8 +55,14 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "title": config.title,
         "description": config.description,
         "language": config.language,
+        "dir": language.direction,
+        # The theme's words (`generator.site.strings`, with site.yaml's `strings:`): `site.t.latest` ...
+        "t": language.plain,
+        # Arrows that point back (to newer pages) and on, the way the text runs.
+        "arrows": {"back": "→" if rtl else "←", "on": "←" if rtl else "→"},
         "home": urls.href(u.HOME),
         "stylesheet": urls.href(u.STYLESHEET),
+        "favicon": {"svg": urls.href(u.FAVICON_SVG), "ico": urls.href(u.FAVICON_ICO)},
         # The navigation leaves out topics with no article yet (their pages and feeds still exist).
         "topics": tuple(topics[t.slug] for t in site.topics.values() if t.articles),
         "tags": urls.href(u.TAGS),
@@ -61,40 +70,27 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         "feed": urls.href(u.FEED),
         "site_feed": _feed(config.title, urls.href(u.FEED)),
         "editions": urls.href(u.EDITIONS),
-        "editions_feed": _feed(f"{config.title}: editions", urls.href(u.EDITIONS_FEED)),
+        "editions_feed": _feed(language.text("editions_feed_title", site=config.title), urls.href(u.EDITIONS_FEED)),
         # The home page and the navigation link to the newest edition (None before the first article).
         "latest_edition": {"href": urls.href(u.edition_path(latest.key)),
-                           "heading": edition_dates(latest.start, latest.end, latest.period)} if latest else None,
+                           "heading": edition_dates(language, latest.start, latest.end, latest.period)}
+        if latest else None,
         "extra": config.extra,  # site.yaml's `extra:`: the site's own settings for its templates
         # The search page (its box is in every page's header), or None with `search: false`.
-        "search": {"href": urls.href(search.SEARCH), "strings": search.STRINGS} if config.search else None,
+        "search": {"href": urls.href(search.SEARCH), "strings": search.strings_in(language)} if config.search else None,
     }
-    cards = {key: _card(a, urls, topics[a.topic]) for key, a in site.articles.items()}
+    cards = {key: _card(a, urls, topics[a.topic], language) for key, a in site.articles.items()}
     edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
-    return Views(config, site, urls, common, cards, editions, MappingProxyType(edition_of))
+    return Views(config, site, urls, common, cards, language, editions, MappingProxyType(edition_of))
 
 
-def date_text(article: Article) -> str:
-    d = article.date
-    day = f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-    return f"{day}, {d:%H:%M}" if article.has_time else day
-
-
-def edition_dates(start: date, end: date, period: str) -> str:
-    """The dates of an edition as its heading shows them: `11–17 November 2024`, `28 October – 3 November 2024`,
-    `30 December 2024 – 5 January 2025` (a week), `November 2024` (a month), `15 November 2024` (a day).
-
-    The one place edition dates are worded (the theme's Babel formatting replaces it)."""
+def edition_dates(lang: Language, start: date, end: date, period: str) -> str:
+    """The dates of an edition as its heading shows them, in the site's language (Babel): `11–17 November 2024`,
+    `28 October – 3 November 2024`, `30 December 2024 – 5 January 2025` (a week, en-GB), `November 2024`
+    (a month), `15 November 2024` (a day); `11–17 novembre 2024`, `11–17 نوفمبر 2024`."""
     if period == "month":
-        return f"{MONTHS[start.month - 1]} {start.year}"
-    last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
-    if start == end:
-        return last
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{last}"
-    if start.year == end.year:
-        return f"{start.day} {MONTHS[start.month - 1]} – {last}"
-    return f"{start.day} {MONTHS[start.month - 1]} {start.year} – {last}"
+        return lang.month(start.year, start.month)
+    return lang.span(start, end)
 
 
 def date_iso(article: Article) -> str:
@@ -122,12 +118,13 @@ def placement(a: Article) -> tuple[Any, ...]:
     return (a.key, a.id, a.date, a.has_time, a.topic, a.tags, a.dateline, a.draft)
 
 
-def _card(a: Article, urls: u.Urls, topic: Mapping[str, str]) -> Context:
-    minutes = _minutes(a)
+def _card(a: Article, urls: u.Urls, topic: Mapping[str, str], lang: Language) -> Context:
     return {
-        "key": a.key, "title": a.title, "href": urls.href(a.key), "date": date_text(a), "iso": date_iso(a),
-        "topic": topic, "dateline": a.dateline, "highlights": a.highlights, "summary": a.summary,
-        "reading": f"{minutes} min read", "draft": a.draft,
+        "key": a.key, "title": a.title, "href": urls.href(a.key), "date": lang.date(a.date, a.has_time),
+        "iso": date_iso(a), "topic": topic, "dateline": a.dateline, "highlights": a.highlights,
+        "summary": a.summary, "reading": lang.plural("min_read", _minutes(a)),
+        # One label wherever a draft is listed (cards, lists, archive; feeds prefix their titles with it).
+        "draft": lang.text("draft") if a.draft else None,
     }
 
 
@@ -160,40 +157,61 @@ def _lastmod(v: Views, keys: Sequence[str]) -> str | None:
     return v.site.articles[keys[0]].date.date().isoformat() if keys else None
 
 
+def _home_layout(site: Site) -> tuple[tuple[str, ...], tuple[tuple[Topic, tuple[str, ...]], ...]]:
+    """(the latest articles, (topic, its newest not among them) for each topic that has such articles).
+
+    No article is on the home page twice, and its size does not grow with the site's:
+    HOME_LATEST + HOME_PER_TOPIC a topic, whether the site has 6 articles or 10,000.
+    """
+    latest = site.order[:HOME_LATEST]
+    shown = set(latest)
+    sections = []
+    for topic in site.topics.values():
+        newest = tuple(k for k in topic.articles[: HOME_LATEST + HOME_PER_TOPIC] if k not in shown)[:HOME_PER_TOPIC]
+        if newest:
+            sections.append((topic, newest))
+    return latest, tuple(sections)
+
+
 def home_shows(v: Views) -> frozenset[str]:
-    """The articles whose cards the home page shows: the latest, and the first few of each topic."""
-    return frozenset(v.site.order[: v.config.page_size]).union(
-        *(t.articles[:HOME_PER_TOPIC] for t in v.site.topics.values()))
+    """The articles whose cards the home page shows: the latest, and each topic's newest not among them."""
+    latest, sections = _home_layout(v.site)
+    return frozenset(latest).union(*(keys for _topic, keys in sections))
 
 
 def home_context(v: Views) -> Context:
-    site = v.site
-    sections = tuple(
-        {"topic": _topic_summary(v, t), "articles": tuple(v.cards[k] for k in t.articles[:HOME_PER_TOPIC])}
-        for t in site.topics.values() if t.articles
-    )
+    site, lang = v.site, v.language
+    latest, layout = _home_layout(site)
+    sections = tuple({"topic": _topic_summary(v, t), "articles": tuple(v.cards[k] for k in keys)}
+                     for t, keys in layout)
     top_tags = sorted(site.tags.values(), key=lambda t: (-len(t.articles), t.slug))[:HOME_TAGS]
     return {
         "site": v.common,
         "page": page_context(v, u.HOME, v.config.title, v.config.description, lastmod=_lastmod(v, site.order),
-                      feeds=(v.common["editions_feed"],)),
-        "latest": tuple(v.cards[k] for k in site.order[: v.config.page_size]),
+                             feeds=(v.common["editions_feed"],)),
+        "lead": v.cards[latest[0]] if latest else None,
+        "latest": tuple(v.cards[k] for k in latest[1:]),
         "sections": sections,
         "topics": tuple(_topic_summary(v, t) for t in site.topics.values()),
         "tags": tuple(_tag_summary(v, t) for t in sorted(top_tags, key=lambda t: (t.name.casefold(), t.slug))),
         "tag_count": len(site.tags),
+        "all_tags": lang.plural("tag_count_link", len(site.tags)),
         "article_count": len(site.articles),
+        "all_articles": lang.plural("archive_link", len(site.articles)),
     }
 
 
 def _topic_summary(v: Views, t: Topic) -> Context:
+    lang = v.language
     return {"title": t.title, "description": t.description, "href": v.urls.href(u.topic_path(t.slug)),
-            "feed": v.urls.href(u.topic_feed_path(t.slug)), "count": len(t.articles)}
+            "feed": v.urls.href(u.topic_feed_path(t.slug)), "feed_text": lang.text("topic_feed", topic=t.title),
+            "count": len(t.articles), "count_text": lang.number(len(t.articles)),
+            "all": lang.plural("topic_all", len(t.articles), topic=t.title)}
 
 
 def _tag_summary(v: Views, t: Tag) -> Context:
     return {"name": t.name, "href": v.urls.href(u.tag_path(t.slug)), "feed": v.urls.href(u.tag_feed_path(t.slug)),
-            "count": len(t.articles)}
+            "count": len(t.articles), "count_text": v.language.number(len(t.articles))}
 
 
 def article_context(v: Views, key: str) -> Context:
@@ -205,10 +223,21 @@ def article_context(v: Views, key: str) -> Context:
              *(_feed(f"{v.config.title}: {t.name}", v.urls.href(u.tag_feed_path(t.slug))) for t in tags))
     older, newer = v.site.neighbours[key]
     source_is_url = a.source.startswith(("http://", "https://"))
+    lang = v.language
+    images = tuple({"caption": i.caption, "credit": i.credit, "src": u.image_href(i.src, v.urls) if i.src else None,
+                    "alt": i.alt, "width": i.width or None, "height": i.height or None} for i in a.images)
+    pictures = tuple(i for i in images if i["src"])
     article = {
         **card,
         "body": Markup(a.body_html),
-        "images": tuple({"caption": i.caption, "credit": i.credit} for i in a.images),
+        # The body split after its first paragraph: the first picture goes there, once the text has begun.
+        "body_lead": Markup(a.body_html[: a.lead_end]),
+        "body_rest": Markup(a.body_html[a.lead_end:]),
+        "images": images,
+        "figure": pictures[0] if pictures else None,
+        # The other pictures, then the captions of photos the page does not have: after the body.
+        "photos": pictures[1:],
+        "captions": tuple(i for i in images if not i["src"]),
         "factboxes": tuple({"label": f.label, "title": f.title, "paragraphs": _paragraphs(f.text)}
                            for f in a.factboxes),
         "read_more": a.read_more,
@@ -244,6 +273,9 @@ def article_context(v: Views, key: str) -> Context:
         "older": v.cards[older] if older else None,
         "newer": v.cards[newer] if newer else None,
         "related": tuple(v.cards[k] for k in v.site.related[key]),
+        "neighbours": {"label": lang.text("more_in_topic", topic=topic.title),
+                       "older": lang.text("previous_in_topic", topic=topic.title),
+                       "newer": lang.text("next_in_topic", topic=topic.title)},
     }
 
 
@@ -262,13 +294,13 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 def topic_contexts(v: Views, topic: Topic) -> list[tuple[str, Context]]:
     feed = _feed(f"{v.config.title}: {topic.title}", v.urls.href(u.topic_feed_path(topic.slug)))
     return _paginated(v, topic.articles, lambda n: u.topic_path(topic.slug, n), topic.title,
-                      topic.description or f"Articles on {topic.title}.", feed, kind="topic")
+                      topic.description or v.language.text("topic_description", topic=topic.title), feed,
+                      kind="topic")
 
 
 def tag_contexts(v: Views, tag: Tag) -> list[tuple[str, Context]]:
     feed = _feed(f"{v.config.title}: {tag.name}", v.urls.href(u.tag_feed_path(tag.slug)))
-    count = len(tag.articles)
-    description = f"{count} article{'s' if count != 1 else ''} tagged {tag.name}."
+    description = v.language.plural("tag_description", len(tag.articles), tag=tag.name)
     return _paginated(v, tag.articles, lambda n: u.tag_path(tag.slug, n), tag.name, description, feed, kind="tag")
 
 
@@ -281,13 +313,16 @@ def _paginated(v: Views, keys: Sequence[str], path_of: Any, title: str, descript
         chunk = keys[(n - 1) * size: n * size]
         newer = v.urls.href(path_of(n - 1)) if n > 1 else None
         older = v.urls.href(path_of(n + 1)) if n < total else None
-        suffix = f" (page {n} of {total})" if n > 1 else ""
+        lang = v.language
+        text = lang.text("page_of", number=lang.number(n), total=lang.number(total))
+        suffix = f" ({text})" if n > 1 else ""
         page = page_context(v, path_of(n), title + suffix, description + suffix, feeds=(feed,),
                      lastmod=_lastmod(v, chunk), newer=newer, older=older)
         out.append((path_of(n), {
             "site": v.common, "page": page, "kind": kind, "heading": title, "intro": description,
-            "feed": feed, "articles": tuple(v.cards[k] for k in chunk),
-            "pagination": {"number": n, "total": total, "newer": newer, "older": older},
+            "feed": feed, "follow": lang.text("follow_by_rss", name=title),
+            "articles": tuple(v.cards[k] for k in chunk),
+            "pagination": {"number": n, "total": total, "newer": newer, "older": older, "text": text},
         }))
     return out
 
@@ -297,7 +332,8 @@ def tags_context(v: Views) -> Context:
     count = len(tags)
     return {
         "site": v.common,
-        "page": page_context(v, u.TAGS, "Tags", f"All {count} tags of {v.config.title}, with their article counts."),
+        "page": page_context(v, u.TAGS, v.language.text("tags"),
+                      v.language.plural("tags_description", count, site=v.config.title)),
         "tags": tuple(_tag_summary(v, t) for t in tags),
     }
 
@@ -309,10 +345,10 @@ def archive_context(v: Views) -> Context:
         months.setdefault((d.year, d.month), []).append(key)
     return {
         "site": v.common,
-        "page": page_context(v, u.ARCHIVE, "Archive", f"Every article of {v.config.title}, month by month.",
-                      lastmod=_lastmod(v, v.site.order)),
+        "page": page_context(v, u.ARCHIVE, v.language.text("archive"),
+                      v.language.text("archive_description", site=v.config.title), lastmod=_lastmod(v, v.site.order)),
         "months": tuple(
-            {"id": f"m{y:04d}-{m:02d}", "label": f"{MONTHS[m - 1]} {y}",
+            {"id": f"m{y:04d}-{m:02d}", "label": v.language.month(y, m), "count": v.language.number(len(keys)),
              "articles": tuple(v.cards[k] for k in keys)}
             for (y, m), keys in months.items()
         ),
@@ -322,15 +358,16 @@ def archive_context(v: Views) -> Context:
 def not_found_context(v: Views) -> Context:
     return {
         "site": v.common,
-        "page": page_context(v, u.NOT_FOUND, "Page not found", "There is no page at this address."),
+        "page": page_context(v, u.NOT_FOUND, v.language.text("not_found"), v.language.text("not_found_description")),
+        "go_home": v.language.text("go_home", site=v.config.title),
         "topics": tuple(_topic_summary(v, t) for t in v.site.topics.values()),
     }
 
 
 def search_page_context(v: Views) -> Context:
     """The search page: its box, filters and results are filled in the browser from the bundles."""
-    strings = search.STRINGS
-    page = page_context(v, search.SEARCH, strings["search_title"], f"Search the articles of {v.config.title}.")
+    page = page_context(v, search.SEARCH, v.language.text("search_title"),
+                        v.language.text("search_description", site=v.config.title))
     return search.search_context(v.common, page, v.site, v.urls)
 
 

@@ -17,11 +17,10 @@ from generator.pages.editions import Edition
 from generator.pages.feeds import channel, item
 from generator.site import urls as u
 
-KINDS = {"week": "Weekly edition", "month": "Monthly edition", "day": "Daily edition"}
 
-
-def _count(n: int) -> str:
-    return f"{n} article{'' if n == 1 else 's'}"
+def _kind(v: Views, period: str) -> str:
+    """`Weekly edition`, `Monthly edition` or `Daily edition`, in the site's language."""
+    return v.language.text(f"edition_{period}")
 
 
 def _sections(v: Views, e: Edition) -> tuple[Context, ...]:
@@ -31,7 +30,8 @@ def _sections(v: Views, e: Edition) -> tuple[Context, ...]:
         by_topic.setdefault(v.site.articles[key].topic, []).append(key)
     return tuple(
         {"id": f"topic-{slug}", "topic": {"title": t.title, "href": v.urls.href(u.topic_path(slug))},
-         "count": len(by_topic[slug]), "articles": tuple(v.cards[k] for k in by_topic[slug])}
+         "count": len(by_topic[slug]), "count_text": v.language.number(len(by_topic[slug])),
+         "articles": tuple(v.cards[k] for k in by_topic[slug])}
         for slug, t in v.site.topics.items() if slug in by_topic)
 
 
@@ -39,11 +39,22 @@ def edition_summary(v: Views, index: int) -> Context:
     """What the index and the neighbouring editions show of edition `index`: its link, dates and counts."""
     e = v.editions[index]
     sections = _sections(v, e)
+    lang = v.language
+    heading = edition_dates(lang, e.start, e.end, e.period)
+    count_text = lang.plural("edition_articles", len(e.articles))
     return {
-        "key": e.key, "period": e.period, "kind": KINDS[e.period], "href": v.urls.href(u.edition_path(e.key)),
-        "heading": edition_dates(e.start, e.end, e.period), "start": e.start.isoformat(), "end": e.end.isoformat(),
-        "count": len(e.articles), "count_text": _count(len(e.articles)),
-        "topics": tuple({"title": s["topic"]["title"], "count": s["count"]} for s in sections),
+        "key": e.key, "period": e.period, "kind": _kind(v, e.period), "href": v.urls.href(u.edition_path(e.key)),
+        "heading": heading, "start": e.start.isoformat(), "end": e.end.isoformat(),
+        "count": len(e.articles), "count_text": count_text,
+        # The draft label when the edition holds a draft (a --drafts build or the preview), as cards show it.
+        "draft": lang.text("draft") if any(v.site.articles[k].draft for k in e.articles) else None,
+        "lede": lang.plural("edition_lede", len(sections), articles=count_text),
+        "newer_text": lang.text("newer_edition", dates=heading),
+        "older_text": lang.text("older_edition", dates=heading),
+        "topics": tuple({"title": s["topic"]["title"], "count": s["count"], "count_text": s["count_text"]}
+                        for s in sections),
+        "topic_counts": lang.text("list_separator").join(
+            lang.text("topic_count", topic=s["topic"]["title"], count=s["count_text"]) for s in sections),
     }
 
 
@@ -59,9 +70,11 @@ def edition_context(v: Views, index: int) -> Context:
     older = edition_summary(v, index + 1) if index + 1 < len(v.editions) else None
     newer = edition_summary(v, index - 1) if index > 0 else None
     path = u.edition_path(edition["key"])
-    description = (f"{edition['kind']} of {v.config.title}, {edition['heading']}: {edition['count_text']}, "
-                   + ", ".join(f"{t['title']} {t['count']}" for t in edition["topics"]) + ".")
-    page = page_context(v, path, f"{edition['kind']}, {edition['heading']}", description,
+    lang = v.language
+    description = lang.text("edition_description", kind=edition["kind"], site=v.config.title,
+                            dates=edition["heading"], articles=edition["count_text"], topics=edition["topic_counts"])
+    page = page_context(v, path, lang.text("edition_title", kind=edition["kind"], dates=edition["heading"]),
+                        description,
                         feeds=(v.common["editions_feed"],), lastmod=_newest_day(v, v.editions[index]),
                         newer=newer["href"] if newer else None, older=older["href"] if older else None)
     return {"site": v.common, "page": page, "edition": edition, "older": older, "newer": newer}
@@ -73,17 +86,21 @@ def email_context(v: Views, index: int) -> Context:
     return {"site": v.common, "edition": edition, "origin": v.urls.origin,
             "web": v.urls.absolute(u.edition_path(edition["key"])), "home": v.urls.absolute(u.HOME),
             "editions": v.urls.absolute(u.EDITIONS), "language": v.config.language,
-            "title": f"{v.config.title}: {edition['kind'].lower()}, {edition['heading']}"}
+            "title": v.language.text("email_title", site=v.config.title, kind=edition["kind"].lower(),
+                                     dates=edition["heading"])}
 
 
 def editions_context(v: Views) -> Context:
     """`/editions/`: every edition, newest first, with its dates and counts."""
     editions = tuple(edition_summary(v, i) for i in range(len(v.editions)))
-    kind = KINDS[v.config.editions_period]
-    page = page_context(v, u.EDITIONS, "Editions", f"Every {kind.lower()} of {v.config.title}, newest first.",
+    kind = _kind(v, v.config.editions_period)
+    lang = v.language
+    page = page_context(v, u.EDITIONS, lang.text("editions"),
+                        lang.text("editions_description", kind=kind.lower(), site=v.config.title),
                         feeds=(v.common["editions_feed"],),
                         lastmod=_newest_day(v, v.editions[0]) if v.editions else None)
-    return {"site": v.common, "page": page, "editions": editions, "kind": kind}
+    return {"site": v.common, "page": page, "editions": editions, "kind": kind,
+            "intro": lang.text("editions_intro", kind=kind.lower())}
 
 
 def _newest_day(v: Views, e: Edition) -> str:
@@ -93,15 +110,16 @@ def _newest_day(v: Views, e: Edition) -> str:
 def edition_html(v: Views, index: int) -> str:
     """The whole edition as HTML for a feed item, every link absolute."""
     edition = _edition(v, index)
-    out = [f"<p>{escape(edition['count_text'])}, {escape(edition['heading'])}.</p>"]
+    lang = v.language
+    out = [f"<p>{escape(lang.text('edition_feed_lede', articles=edition['count_text'], dates=edition['heading']))}</p>"]
     for section in edition["sections"]:
         topic = section["topic"]
         out.append(f'<h2><a href="{escape(v.urls.origin + topic["href"])}">{escape(topic["title"])}</a> '
-                   f"({section['count']})</h2>")
+                   f"({escape(section['count_text'])})</h2>")
         for card in section["articles"]:
             meta = escape(card["date"]) + (f" · {escape(card['dateline'])}" if card["dateline"] else "")
             out.append(f'<h3><a href="{escape(v.urls.origin + card["href"])}">{escape(card["title"])}</a></h3>'
-                       f"<p>{meta}{' · Draft' if card['draft'] else ''}</p>")
+                       f"<p>{meta}{' · ' + escape(card['draft']) if card['draft'] else ''}</p>")
             if card["highlights"]:
                 out.append("<ul>" + "".join(f"<li>{escape(h, quote=False)}</li>" for h in card["highlights"]) + "</ul>")
             elif card["summary"]:
@@ -115,14 +133,16 @@ def editions_feed_context(v: Views) -> Context:
     for index, e in enumerate(v.editions[: v.config.feed_limit]):
         summary = edition_summary(v, index)
         link = v.urls.absolute(u.edition_path(e.key))
-        counts = ", ".join(f"{t['title']} {t['count']}" for t in summary["topics"])
-        text = f"{summary['count_text']}: {counts}."
+        text = v.language.text("edition_summary", articles=summary["count_text"], topics=summary["topic_counts"])
+        title = v.language.text("edition_title", kind=summary["kind"], dates=summary["heading"])
+        if summary["draft"]:  # marked like a draft article's item
+            title = v.language.text("draft_title", draft=v.language.text("draft"), title=title)
         entries.append(item(
-            title=f"{summary['kind']}, {summary['heading']}", link=link, guid=link,
+            title=title, link=link, guid=link,
             when=datetime.combine(e.start, time(), tzinfo=v.config.tz),
             updated=v.site.articles[e.articles[0]].date, categories=tuple(t["title"] for t in summary["topics"]),
             description=escape(text, quote=False), summary=text, content=edition_html(v, index)))
-    kind = KINDS[v.config.editions_period]
-    return channel(v, title=f"{v.config.title}: editions", description=f"{v.config.title}, one item per "
-                   f"{v.config.editions_period}: each {kind.lower()} whole.", page=u.EDITIONS, feed=u.EDITIONS_FEED,
-                   entries=tuple(entries))
+    kind = _kind(v, v.config.editions_period)
+    return channel(v, title=v.common["editions_feed"]["title"],
+                   description=v.language.text("editions_feed_description", site=v.config.title, kind=kind.lower()),
+                   page=u.EDITIONS, feed=u.EDITIONS_FEED, entries=tuple(entries))

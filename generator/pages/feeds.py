@@ -57,7 +57,9 @@ def _item(v: Views, a: Article) -> Context:
         description = "<ul>" + "".join(f"<li>{escape(h, quote=False)}</li>" for h in a.highlights) + "</ul>"
     else:
         description = escape(a.summary, quote=False)
-    return item(title=a.title, link=link, guid=a.id or link, when=a.date, updated=a.date,
+    # A draft (in a --drafts build or the preview) says so, with the label the pages use.
+    title = v.language.text("draft_title", draft=v.language.text("draft"), title=a.title) if a.draft else a.title
+    return item(title=title, link=link, guid=a.id or link, when=a.date, updated=a.date,
                 categories=(topic.title, *(v.site.tags[t].name for t in a.tags)), description=description,
                 summary=a.summary, content=a.body_html)
 
@@ -122,7 +124,7 @@ def feed_specs(v: Views) -> list[FeedSpec]:
         (u.FEED, name, v.config.description, u.HOME, v.site.order)]
     specs += [(u.topic_feed_path(t.slug), f"{name}: {t.title}", t.description, u.topic_path(t.slug), t.articles)
               for t in v.site.topics.values()]
-    specs += [(u.tag_feed_path(tag.slug), f"{name}: {tag.name}", f"Articles tagged {tag.name}.",
+    specs += [(u.tag_feed_path(tag.slug), f"{name}: {tag.name}", v.language.text("feed_tag_description", tag=tag.name),
                u.tag_path(tag.slug), tag.articles) for tag in v.site.tags.values()]
     return specs
 

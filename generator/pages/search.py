@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.site import urls as u
+from generator.site.language import Language
 from generator.site.model import Site
 
 SEARCH = "search/"  # the search page's site path
@@ -22,26 +23,16 @@ BUNDLES = "search/pagefind/"  # bundle <name> is at search/pagefind/<name>/
 # each bundle the reader's browser a few requests), so bundles of a few thousand articles: a cold build of
 # 10,000 over two years runs 8, an edit re-indexes about 1,250 pages.
 YEAR_MAX = 2000
-# The theme's words for search, in English: the `strings:` table of the theme takes them over.
-STRINGS = {
-    "search": "Search",
-    "search_label": "Search the articles",
-    "search_title": "Search",
-    "search_button": "Search",
-    "sort": "Sort by",
-    "sort_relevance": "Relevance",
-    "sort_newest": "Newest first",
-    "sort_oldest": "Oldest first",
-    "filter_topic": "Topic",
-    "filter_tag": "Tag",
-    "results_one": "1 article found",
-    "results_many": "{n} articles found",
-    "results_none": "No article found",
-    "show_more": "More results",
-    "search_needs_script": "Searching needs JavaScript; the archive lists every article.",
-    "search_loading": "Loading the index…",
-    "search_failed": "The search index could not be loaded.",
-}
+# The search page's words: keys of the theme's string tables (generator/site/strings/), so `strings:` in
+# site.yaml and the site's language reach them; search.js gets them as data attributes.
+STRINGS = ("search", "search_label", "search_title", "search_button", "sort", "sort_relevance", "sort_newest",
+           "sort_oldest", "filter_topic", "filter_tag", "results_one", "results_many", "results_none", "show_more",
+           "search_needs_script", "search_loading", "search_failed")
+
+
+def strings_in(language: Language) -> dict[str, str]:
+    """The search words in the site's language (`results_many` keeps its `{n}`, filled in by search.js)."""
+    return {key: language.plain.get(key) or str(language.strings[key]) for key in STRINGS}
 
 
 def bundle_names(site: Site) -> dict[str, str]:
@@ -70,5 +61,5 @@ def search_context(common: Mapping[str, Any], page: Mapping[str, Any], site: Sit
         "site": common,
         "page": page,
         "bundles": tuple(urls.href(f"{BUNDLES}{name}/") for name in bundle_pages(site)),
-        "strings": STRINGS,
+        "strings": common["search"]["strings"],
     }

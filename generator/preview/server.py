@@ -41,6 +41,7 @@ from generator.pages.search import BUNDLES
 from generator.preview.leftout import explained, left_out_lines, left_out_notes
 from generator.preview.search import BackgroundIndex
 from generator.preview.watch import Debouncer, DueTimer, SiteWatch
+from generator.site.language import strings_note
 
 EVENTS_PATH = "/__digest/events"
 SCRIPT_PATH = "/__digest/livereload.js"
@@ -350,6 +351,10 @@ class Preview:
         """Watch, then build (so no edit falls in between), then rebuild what changed meanwhile, and serve."""
         self.watch.start()  # events from now on wait in the debouncer until its thread starts
         outcome = self._rebuild(None)
+        config = self.state.rebuilder.config
+        note = strings_note(config.language, config.strings) if config is not None else None
+        if note:  # before the server answers: theme strings the site's language shows in English
+            self.log(note)
         self.debouncer.start()
         self.due.start()
         self._thread = threading.Thread(target=self.server.serve_forever, name="digest-http", daemon=True)
@@ -371,6 +376,7 @@ class Preview:
 def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, drafts: bool,
               out: TextIO = sys.stdout) -> int:
     preview = Preview(site_root, host=host, port=port, drafts=drafts, out=out)
+    stop = threading.Event()
     # Everything after the port is bound runs inside the try: a Ctrl-C at any moment stops cleanly.
     try:
         if host not in ("127.0.0.1", "localhost", "::1"):
@@ -380,7 +386,6 @@ def run_serve(site_root: Path, *, host: str, port: int, open_browser: bool, draf
         preview.log(f"serving {shown(preview.root)} at {preview.url} (Ctrl-C to stop)")
         if open_browser:
             webbrowser.open(preview.url)
-        stop = threading.Event()
         while not stop.wait(0.5):
             pass
     except KeyboardInterrupt:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.errors import BuildError, ConfigError, DigestError
 from generator.site.frontmatter import LineDict, load_yaml_file
+from generator.site.language import check_string, check_tag, parse_locale
 
 CONFIG_NAME = "site.yaml"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -61,6 +62,7 @@ class SiteConfig:
     feed_limit: int = 20
     topic_min_score: float = 3.0
     extra: Mapping[str, Any] = field(default_factory=dict)
+    strings: Mapping[str, Any] = field(default_factory=dict)  # `strings:`: theme string key -> text (or plurals)
     editions_period: str = "week"  # `editions: period:`: week, month or day
     search: bool = True  # a /search/ page, a search box on every page, and a Pagefind index of the articles
 
@@ -176,7 +178,8 @@ def _output_dir(value: str) -> str | None:
 
 
 _TOP_KEYS = {"title", "description", "base_url", "language", "timezone", "author", "output_dir",
-             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra", "editions", "search"}
+             "page_size", "feed_limit", "topic_min_score", "topics", "tags", "extra", "strings",
+             "editions", "search"}
 _EDITIONS_KEYS = {"period"}
 PERIODS = ("week", "month", "day")
 _TOPIC_KEYS = {"slug", "title", "description", "terms", "fallback"}
@@ -209,7 +212,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
     title = c.get(data, "title", str)
     description = c.get(data, "description", str, "")
     base_url = c.get(data, "base_url", str, "http://localhost:8000/", check=_base_url)
-    language = c.get(data, "language", str, "en")
+    language = c.get(data, "language", str, "en", check=check_tag)
     timezone = c.get(data, "timezone", str, "UTC", check=_timezone)
     author = c.get(data, "author", str, "")
     output_dir = c.get(data, "output_dir", str, "public", check=_output_dir)
@@ -217,6 +220,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
     feed_limit = c.get(data, "feed_limit", int, 20, check=_positive)
     min_score = c.get(data, "topic_min_score", float, 3.0)
     extra = c.get(data, "extra", dict, {})
+    strings = _strings(c, data, language or "en")
     period = _editions(c, data)
     search = c.get(data, "search", bool, True)
     topics = tuple(_topics(c, data))
@@ -228,6 +232,7 @@ def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
         base_url=base_url.rstrip("/") + "/", language=language, timezone=timezone,
         topics=topics, tags=tags, author=author, output_dir=output_dir,
         page_size=page_size, feed_limit=feed_limit, topic_min_score=min_score, extra=extra,
+        strings=strings,
         editions_period=period,
         search=search,
     )
@@ -318,3 +323,18 @@ def _tags(c: _Checker, data: LineDict) -> list[TagConfig]:
             seen[alias.casefold()] = slug
         tags.append(TagConfig(slug, name, tuple(aliases)))
     return tags
+
+
+def _strings(c: _Checker, data: LineDict, language: str) -> dict[str, Any]:
+    """`strings:`: theme string key -> its text, or for a counting string a text or plural category -> text."""
+    raw = c.get(data, "strings", dict, {}) or {}
+    locale = parse_locale(language)
+    good: dict[str, Any] = {}
+    for key, value in raw.items():
+        problems = check_string(str(key), value, locale)
+        for where, message in problems:
+            nested = value if isinstance(value, LineDict) and where.count(".") else raw
+            c.error(nested if isinstance(nested, LineDict) else data, f"strings.{where}", message)
+        if not problems:
+            good[str(key)] = dict(value) if isinstance(value, dict) else value
+    return good

@@ -64,6 +64,12 @@ def render(body: str) -> tuple[str, str] | None:
     return html, texts[0].replace("\n", " ") if texts else ""
 
 
+def lead_end(html: str) -> int:
+    """Where the first paragraph of `render`'s HTML ends, as `site.parse._lead_end` finds it (0 for no text):
+    plain prose is top-level paragraphs, each `<p>...</p>\n` with its text escaped."""
+    return html.index("</p>\n") + len("</p>\n") if html else 0
+
+
 def _unescape(match: re.Match[str]) -> str:
     return match[1]
 

@@ -28,8 +28,14 @@ RELATED_WINDOW = 50
 
 @dataclass(frozen=True, slots=True)
 class Image:
+    """A photo: its caption, and when the article has the picture itself, where it is (`src`, checked safe)."""
+
     caption: str
     credit: str = ""
+    src: str = ""  # an http(s) URL or a path inside the site (`static/photos/x.jpg`); "" for a caption alone
+    alt: str = ""
+    width: int = 0  # the picture's size in pixels when known (saves the page a layout shift)
+    height: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +70,7 @@ class Article:
     draft: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)  # front-matter key -> line, for messages
+    lead_end: int = 0  # where the body's first paragraph ends in `body_html` (0: the body has none)
 
     def line_of(self, *keys: str) -> int:
         """The line of the first of `keys` the front matter sets (1, its first line, when none)."""

@@ -24,7 +24,7 @@ from generator.site import fastmd
 from generator.site.config import SiteConfig
 from generator.site.frontmatter import LineDict, split
 from generator.site.model import Article, FactBox, Image
-from generator.site.urls import article_path, check_slug, is_web_url, slugify
+from generator.site.urls import article_path, check_image_src, check_slug, is_web_url, slugify
 
 # Characters HTML and XML forbid or flag: C0/C1 controls (but tab and line
 # breaks), DEL and the non-characters.
@@ -146,8 +146,10 @@ def _bool(value: Any, config: SiteConfig) -> bool:
     return value
 
 
-def _records(value: Any, name: str, keys: dict[str, bool]) -> list[dict[str, str]]:
-    """Each item of a list of mappings with the given (key -> required) text fields."""
+def _records(value: Any, name: str, keys: dict[str, bool],
+             numbers: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Each item of a list of mappings with the given (key -> required) fields: text, or whole numbers of 1 or
+    more for the keys in `numbers`."""
     out = []
     for i, item in enumerate(_list(value, "entry")):
         where = f"{name}[{i}]"
@@ -157,19 +159,34 @@ def _records(value: Any, name: str, keys: dict[str, bool]) -> list[dict[str, str
         for key in item:
             if key not in keys:
                 raise Problem(f"unknown key (known keys: {', '.join(keys)})", f"{where}.{key}", line_of(key))
-        fields = {}
+        fields: dict[str, Any] = {}
         for key, required in keys.items():
             if item.get(key) is None:
                 if required:
                     raise Problem(f"is required (write {key}: and its text)", f"{where}.{key}", line_of(key))
+                continue
+            if key in numbers:
+                number = item[key]
+                if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+                    raise Problem(f"{number!r} is not a whole number of pixels", f"{where}.{key}", line_of(key))
+                fields[key] = number
                 continue
             fields[key] = _text(item[key], one_line=False, field=f"{where}.{key}", line=line_of(key))
         out.append(fields)
     return out
 
 
+_IMAGE_KEYS = {"caption": True, "credit": False, "src": False, "alt": False, "width": False, "height": False}
+
+
 def _images(value: Any, config: SiteConfig) -> tuple[Image, ...]:
-    return tuple(Image(**f) for f in _records(value, "images", {"caption": True, "credit": False}))
+    records = _records(value, "images", _IMAGE_KEYS, frozenset({"width", "height"}))
+    for i, fields in enumerate(records):
+        problem = check_image_src(fields["src"]) if "src" in fields else None
+        if problem:
+            line = value[i].line_of("src") if isinstance(value[i], LineDict) else None
+            raise Problem(problem, f"images[{i}].src", line)
+    return tuple(Image(**f) for f in records)
 
 
 def _factboxes(value: Any, config: SiteConfig) -> tuple[FactBox, ...]:
@@ -240,14 +257,20 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
     fast = fastmd.render(fm.body)  # plain prose, rendered as markdown-it-py would
     if fast is None:
         tokens = md.parse(fm.body)
-        fast = md.renderer.render(tokens, md.options, {}), _first_paragraph(tokens)
-    body_html, first_paragraph = fast
+        lead = _lead_end(tokens)
+        lead_html = md.renderer.render(tokens[:lead], md.options, {})
+        body_html = lead_html + md.renderer.render(tokens[lead:], md.options, {})
+        lead_end, first_paragraph = (len(lead_html) if lead else 0), _first_paragraph(tokens)
+    else:
+        body_html, first_paragraph = fast
+        lead_end = fastmd.lead_end(body_html)
     return Article(
         key=article_path(when, values["slug"]),
         path=path,
         date=when,
         has_time=has_time,
         body_html=body_html,
+        lead_end=lead_end,
         summary=_shorten(highlights[0] if highlights else first_paragraph),
         words=len(fm.body.split()),
         id=values.pop("id", ""),
@@ -256,6 +279,12 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
         lines=dict(fm.lines),
         **values,
     )
+
+
+def _lead_end(tokens: list[Token]) -> int:
+    """The number of tokens up to the end of the body's first top-level paragraph (0 when it has none):
+    a page may put a picture there, after the text has begun."""
+    return next((i + 1 for i, t in enumerate(tokens) if t.type == "paragraph_close" and t.level == 0), 0)
 
 
 def _first_paragraph(tokens: list[Token]) -> str:

@@ -64,6 +64,27 @@ def slugify(text: str, limit: int = SLUG_MAX) -> str:
     return slug.strip("-")
 
 
+def check_image_src(value: str) -> str | None:
+    """None when `value` is a safe picture address: an http(s) URL, or a path inside the site (`static/x.jpg`,
+    `/static/x.jpg`) with no `..`; else what is wrong. Nothing else (`javascript:`, `data:`, `//host`) is linked."""
+    if any(c.isspace() or ord(c) < 32 for c in value) or "\\" in value:
+        return f"{value[:60]!r} has a space, backslash or control character (write a URL, with %20 for a space)"
+    parts = urlsplit(value)
+    if parts.scheme or value.startswith("//"):
+        if parts.scheme in ("http", "https") and parts.netloc:
+            return None
+        return (f"{value[:60]!r} is not an http(s) URL nor a path inside the site "
+                "(e.g. https://example.org/photo.jpg or static/photos/photo.jpg)")
+    if ".." in parts.path.split("/") or not parts.path.strip("/"):
+        return f"{value[:60]!r} is not a path inside the site (e.g. static/photos/photo.jpg)"
+    return None
+
+
+def image_href(src: str, urls: Urls) -> str:
+    """The link of a checked picture address: URLs as they are, site paths under the site's root."""
+    return src if urlsplit(src).scheme else urls.href(src.lstrip("/"))
+
+
 def article_path(date: datetime, slug: str) -> str:
     """`2024/11/<slug>/`: the year and month of publication and the slug, never the topic or tags."""
     return f"{date.year:04d}/{date.month:02d}/{slug}/"
@@ -126,6 +147,9 @@ SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
 STATIC = "static/"
 STYLESHEET = "static/style.css"
+FAVICON_SVG = "static/favicon.svg"
+FAVICON_ICO = "static/favicon.ico"
+ROOT_FAVICON = "favicon.ico"  # where browsers and crawlers look without being told: a copy of FAVICON_ICO
 
 
 def output_path(path: str) -> str:
