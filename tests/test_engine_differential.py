@@ -214,3 +214,18 @@ def test_an_article_coming_due_appears_with_either_store(tmp_path: Path) -> None
                    Build(DiskStore(site / ".digest-cache")).run(config, OutputFolder(folder), now=after)):
         assert result.totals.skipped == () and result.totals.due is None and not result.fast
     assert memory.files == clean.files == _published(folder)
+
+
+def test_drafts_on_and_off_over_one_cache(tmp_path: Path) -> None:
+    """`--drafts` changes which articles are published, not how any file parses: a cached build that switches
+    it on, then off again, publishes what a clean build with that option does (the draft's page comes and goes)."""
+    site = _site(tmp_path)
+    draft = "2024/11/story-6/index.html"
+    for n, options in enumerate(([], ["--drafts"], [], ["--drafts"])):
+        assert main(["build", "--site", str(site), "--quiet", "--jobs", "1", *options]) == 0
+        clean = tmp_path / f"clean-{n}"
+        assert main(["build", "--site", str(site), "--output", str(clean), "--no-cache", "--quiet", "--jobs", "1",
+                     *options]) == 0
+        built = _published(site / "public")
+        assert (draft in built) == bool(options)
+        assert built == _published(clean)

@@ -186,7 +186,8 @@ class Build:
         state = State(inputs.parse_key, inputs.render_key, inputs.scanned_ns, _content(inputs, parsed),
                       inputs.static, frozenset(generated), recorded, site.order,
                       (site.topics, site.tags, site.neighbours, site.related), model.drafts, totals,
-                      prev.tokens if prev is not None else (), (search_key, indexer) if indexer is not None else None)
+                      prev.tokens if prev is not None else (), (search_key, indexer) if indexer is not None else None,
+                      self.drafts)
         self.store.save(state, model.articles, Warm(views, env, rendering.memo))
         return Result(totals, report, rendering.rendered, planned is not None, static, model.drafts, site, indexer)
 
@@ -205,7 +206,9 @@ class Build:
         prev = inputs.previous
         articles = _articles(inputs, old, parsed)
         edits = {rel: a for rel, (_h, a, _p) in parsed.items() if a is not None}
+        # Unmoved: the last split holds (the same files, placed as they were, drafts published or not as then).
         unmoved = (prev is not None and inputs.same_listing and len(edits) == len(parsed)
+                   and prev.with_drafts == self.drafts
                    and all(rel in old and placement(a) == placement(old[rel]) for rel, a in edits.items()))
         if unmoved and not came_due and prev is not None:  # the last build's split holds
             swapped = {a.key: a for a in edits.values()}

@@ -51,6 +51,7 @@ class State:
     totals: Totals  # its `skipped`: the articles left out for being dated in the future
     tokens: tuple[int, ...] = ()  # for each shard of a `DiskStore`, the token its file was written with
     search: Any = None  # (key, `search.Indexer`): the index's bundles, by the hashes of their pages; None: no index
+    with_drafts: bool = False  # drafts published (`--drafts`): `order` and `drafts` were split with it
 
 
 @dataclass(slots=True)
@@ -147,7 +148,7 @@ class DiskStore:
 def _with_tokens(state: State, tokens: tuple[int, ...], index: Any) -> State:
     return State(state.parse_key, state.render_key, state.scanned_ns, dict(state.content), dict(state.static),
                  state.generated, state.recorded, state.order, tuple(dict(m) for m in state.structure), state.drafts,
-                 state.totals, tokens, index)
+                 state.totals, tokens, index, state.with_drafts)
 
 
 def _shard(rel: str) -> int:
