@@ -9,8 +9,9 @@ things, in this order, and nothing else in digest decides what to redo:
    state. Nothing changed (and no future article has come due, and the sink's
    output is as it was left): nothing is read, rendered or delivered. Edits
    that leave every article where it is listed (`context.placement`: URL,
-   date, topic, tags, ...; no file added or removed): the structure is reused
-   and only the pages showing the edited articles are planned
+   date, topic, tags, ...; no file added or removed; drafts published or not
+   as last time): the structure is reused and only the pages showing the
+   edited articles are planned
    (`plan.plan_edited`: for a body edit, the article's page and the feeds that
    carry it; for a title, highlight or summary edit (`context.listing`), every
    page with its card too). Anything else: every page is planned.
