@@ -147,3 +147,37 @@ def test_the_preview_index_equals_the_build_index(site_dir: Path) -> None:
         assert background.files == built
     finally:
         background.stop()
+
+
+def test_the_preview_serves_the_index_a_reader_started_on(site_dir: Path) -> None:
+    """A search page reads Pagefind's files one after another, each named by its content: after a run that
+    re-indexes a bundle, the chunks the run before named are still served (a reader that had loaded the older
+    metadata finds them, not a 404 page), the newest file wins where both have a name, and only the last two
+    runs are kept."""
+    from generator.engine.rebuild import Rebuilder
+    from generator.preview.search import BackgroundIndex
+
+    _populate(site_dir)
+    rebuilder = Rebuilder(site_dir)
+    background = BackgroundIndex(lambda line: None, quiet=0.01)
+    runs: list[dict[str, bytes]] = []
+    try:
+        for n in range(3):
+            if n:
+                story = next((site_dir / "content").rglob("story-0.md"))
+                story.write_text(story.read_text(encoding="utf-8") + f"\nNew word z{n}qk.\n", encoding="utf-8")
+            assert rebuilder.full().error is None and rebuilder.views is not None
+            background.schedule(rebuilder.views.site, rebuilder.files, prefix="/", language="en")
+            deadline = time.monotonic() + 120
+            while background.runs == n and time.monotonic() < deadline:
+                time.sleep(0.05)
+            runs.append(background.files)
+        first, second, third = runs
+        gone = first.keys() - second.keys()
+        assert any("/index/" in rel for rel in gone) and any("/fragment/" in rel for rel in gone)
+        assert second.keys() - third.keys() and not gone & third.keys()
+        assert all(background.file(rel) == data for rel, data in third.items())  # the newest, where both have one
+        assert all(background.file(rel) == second[rel] for rel in second.keys() - third.keys())
+        assert all(background.file(rel) is None for rel in gone - second.keys() - third.keys())
+    finally:
+        background.stop()

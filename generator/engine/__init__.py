@@ -1,4 +1,5 @@
-"""The build engine: what changed, what to parse and render, in parallel when it pays, and who gets the
-bytes. `build` is the orchestrator (`digest build`); `incremental` keeps the disk cache, `rebuild` the
-preview's in-memory state. Imports the stages below it (`publish`, `pages`, `site`), never `preview`.
+"""The build engine, one for `digest build` and `digest serve`: `incremental.Build` works out what changed,
+parses only that, renders in parallel when it pays and hands the bytes to a sink (see its docstring for
+where a feature is taught to it). `build` runs it for the CLI, `rebuild` for the preview. Imports the
+stages below it (`publish`, `pages`, `site`), never `preview`.
 """

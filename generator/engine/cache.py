@@ -15,6 +15,7 @@ every template, the base URL, drafts and the output folder) for the rest.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -117,8 +118,10 @@ def _tree_hash(h: Any, root: Path) -> None:
         h.update(hashlib.sha256(path.read_bytes()).digest())
 
 
+@functools.cache
 def code_hash() -> bytes:
-    """digest's version, Babel's, and the bytes of digest's own modules: a new digest never trusts an old cache."""
+    """digest's version, Babel's, and the bytes of digest's own modules: a new digest never trusts an old
+    cache. Worked out once a process: the code running is the code that was loaded."""
     # Babel's CLDR data shapes dates and plurals in pages: a new Babel renders again.
     h = hashlib.sha256(f"{__version__}\0{sys.version}\0{babel.__version__}".encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
@@ -134,10 +137,11 @@ def parse_key(config: SiteConfig) -> bytes:
     return h.digest()
 
 
-def render_key(config: SiteConfig, *, base_url: str | None, drafts: bool, output: Path) -> bytes:
-    """What the pages depend on besides the articles: the parse key, every template, the options."""
+def render_key(config: SiteConfig, *, base_url: str | None, drafts: bool, output: Path | None) -> bytes:
+    """What the pages depend on besides the articles: the parse key, every template, the options (and the
+    output folder, `None` for the preview's memory)."""
     h = hashlib.sha256(parse_key(config))
-    h.update(f"{base_url}\0{drafts}\0{output.resolve()}\0".encode())
+    h.update(f"{base_url}\0{drafts}\0{output.resolve() if output is not None else ''}\0".encode())
     _tree_hash(h, config.templates_dir)
     _tree_hash(h, theme_dir("templates"))
     return h.digest()

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from generator.engine.parallel import Progress, errors_of, parse_many, parse_one
-from generator.engine.sources import Stamp, content_files, file_stamp
+from generator.engine.parallel import Progress, errors_of, parse_many
+from generator.engine.sources import content_files
 from generator.errors import BuildError, ContentError, DigestError
-from generator.pages.render import make_markdown
 from generator.site.config import SiteConfig
 from generator.site.model import Article, Site, make_site
 
@@ -23,24 +22,9 @@ class LoadedSite:
     drafts: tuple[Article, ...] = ()  # `draft: true`, left out (none when building with drafts)
 
 
-# Parsed articles kept between builds: file -> (its stat stamp, the article).
-ParseCache = dict[Path, tuple[Stamp, Article]]
-
-
-def load_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None = None,
-              cache: ParseCache | None = None) -> LoadedSite:
-    """Read and validate every article; raise one `BuildError` naming every problem in every file.
-
-    With a `cache` (the preview server keeps one), a file whose modification time,
-    size and inode are those of last time is not parsed again; the cache is
-    brought up to date in place. Callers that know a file changed evict it first:
-    a same-size rewrite within the file system's timestamp granularity keeps its stamp.
-    """
-    files = content_files(config)
-    if cache is not None:
-        for gone in cache.keys() - set(files):
-            del cache[gone]
-    articles, errors = parse_files(config, files, cache)
+def load_site(config: SiteConfig, *, drafts: bool = False, now: datetime | None = None) -> LoadedSite:
+    """Read and validate every article; raise one `BuildError` naming every problem in every file."""
+    articles, errors = parse_all(config, content_files(config))
     return select(config, articles, errors, drafts=drafts, now=now)
 
 
@@ -67,32 +51,6 @@ def split(config: SiteConfig, articles: list[Article], errors: list[DigestError]
 def when(config: SiteConfig, now: datetime | None) -> datetime:
     """The build's moment, aware, in the site's zone."""
     return datetime.now(config.tz) if now is None else now if now.tzinfo else now.replace(tzinfo=config.tz)
-
-
-def parse_files(config: SiteConfig, files: list[Path],
-                cache: ParseCache | None = None) -> tuple[list[Article], list[DigestError]]:
-    """Parse `files` (reusing `cache` entries whose stamp matches); every problem is collected."""
-    md = make_markdown()
-    articles: list[Article] = []
-    errors: list[DigestError] = []
-    for file in files:
-        try:
-            stamp = file_stamp(file)
-        except OSError as exc:
-            shown = str(config.path.parent / file.relative_to(config.root))
-            errors.append(ContentError(shown, None, None, f"cannot be read ({exc.strerror})"))
-            continue
-        hit = cache.get(file) if cache is not None else None
-        if hit is not None and hit[0] == stamp:
-            articles.append(hit[1])
-            continue
-        _hash, article, problems = parse_one(config, file, None, md)
-        errors += errors_of(problems)
-        if article is not None:
-            articles.append(article)
-            if cache is not None:
-                cache[file] = (stamp, article)
-    return articles, errors
 
 
 def parse_all(config: SiteConfig, files: list[Path], *, jobs: int = 1,

@@ -14,8 +14,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ from generator.errors import BuildError, ContentError, DigestError
 from generator.lifetime import die_with_parent
 from generator.pages.context import Views
 from generator.pages.plan import Part, Planner, closing_jobs, plan_parts, sitemap_entry
-from generator.pages.render import make_markdown, render_job
+from generator.pages.render import PageJob, make_markdown, render_job
 from generator.site.config import SiteConfig
 from generator.site.parse import parse_article
 from generator.site.urls import ATOM_NAME, FEED_NAME, JSON_FEED_NAME
@@ -150,13 +151,47 @@ def errors_of(problems: Problems) -> list[DigestError]:
 
 # --- rendering ---------------------------------------------------------------------------------------------
 
-Rendered = tuple[str, bytes, dict[str, Any] | None]  # output path, bytes, sitemap entry
+# A page as last rendered: its template, its context and its bytes. A page job with the same template and an
+# equal context renders the same bytes, so with a `Memo` (the preview keeps one) such a page is not rendered again.
+Page = tuple[str, Mapping[str, Any], bytes]
+Memo = dict[str, Page]
+Rendered = tuple[str, bytes, dict[str, Any] | None, Page | None]  # path, bytes, sitemap entry, memo entry
 
 
-def _render_chunk(payload: tuple[Views, jinja2.Environment], parts: Sequence[Part]) -> list[list[Rendered]]:
-    views, env = payload
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """What rendering gave: the files not handed to the sink, the counts, and the memo of the next build."""
+
+    files: dict[str, bytes]
+    pages: int = 0  # HTML pages
+    feeds: int = 0
+    rendered: int = 0  # the jobs actually rendered (the others' bytes came from the memo)
+    memo: Memo | None = None
+
+
+def _render(env: jinja2.Environment, job: PageJob, memo: Memo | None) -> tuple[bytes, Page | None, bool]:
+    """(the job's bytes, its memo entry (with a memo), whether it was rendered rather than remembered)."""
+    if memo is None:
+        return render_job(env, job), None, True
+    old = memo.get(job.path)
+    if old is not None and old[0] == job.template and old[1] == job.context:
+        return old[2], old, False
+    data = render_job(env, job)
+    return data, (job.template, job.context, data), True
+
+
+def _render_chunk(payload: tuple[Views, jinja2.Environment, Memo | None],
+                  parts: Sequence[Part]) -> list[list[tuple[Rendered, bool]]]:
+    views, env, memo = payload
     planner = Planner(views)
-    return [[(job.path, render_job(env, job), sitemap_entry(job)) for job in planner.jobs(part)] for part in parts]
+    out = []
+    for part in parts:
+        pages = []
+        for job in planner.jobs(part):
+            data, page, fresh = _render(env, job, memo)
+            pages.append(((job.path, data, sitemap_entry(job), page), fresh))
+        out.append(pages)
+    return out
 
 
 def warm(env: jinja2.Environment) -> None:
@@ -170,27 +205,56 @@ def warm(env: jinja2.Environment) -> None:
 
 
 def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: Progress | None = None,
-                sink: Callable[[dict[str, bytes]], None] | None = None) -> tuple[dict[str, bytes], int, int]:
-    """Every page, feed, email copy, the sitemap and robots.txt: (output path -> bytes, HTML pages, feeds).
+                sink: Callable[[dict[str, bytes]], None] | None = None, memo: Memo | None = None) -> Rendering:
+    """Every page, feed, email copy, the sitemap and robots.txt of `views`, in the site's fixed order.
 
     With a `sink`, pages and feeds are handed to it as they are rendered (so they
-    can be written meanwhile) and only the closing files (sitemap, robots.txt) are returned.
+    can be written meanwhile) and only the closing files (sitemap, robots.txt) are
+    returned. With a `memo` (of the last build), a page whose template and context
+    are those of last time keeps its bytes, and the result's memo is that of this build.
     """
     if jobs > 1:
         warm(env)
 
-    def deliver(pages: list[list[Rendered]]) -> list[list[Rendered]]:
-        """Hand the pages' bytes to the sink and keep only their paths and sitemap entries."""
+    def deliver(pages: list[list[tuple[Rendered, bool]]]) -> list[list[tuple[Rendered, bool]]]:
+        """Hand the pages' bytes to the sink and keep only their paths, sitemap entries and memo entries."""
         if sink is None:
             return pages
-        sink({path: data for part in pages for path, data, _entry in part})
-        return [[(path, b"", entry) for path, _data, entry in part] for part in pages]
+        sink({path: data for part in pages for (path, data, _e, _p), _f in part})
+        return [[((path, b"", entry, page), fresh) for (path, _d, entry, page), fresh in part] for part in pages]
 
-    per_part = run_chunks(_render_chunk, (views, env), plan_parts(views), jobs=jobs, progress=progress, each=deliver)
+    per_part = run_chunks(_render_chunk, (views, env, memo), plan_parts(views), jobs=jobs, progress=progress,
+                          each=deliver)
     rendered = [page for pages in per_part for page in pages]
-    files = {} if sink is not None else {path: data for path, data, _entry in rendered}
-    for job in closing_jobs(views, (entry for _p, _d, entry in rendered)):
-        files[job.path] = render_job(env, job)
-    pages = sum(entry is not None for _p, _d, entry in rendered)
-    feeds = sum(path.endswith(FEED_NAMES) for path, _d, _entry in rendered)
-    return files, pages, feeds
+    files = {} if sink is not None else {path: data for (path, data, _e, _p), _f in rendered}
+    fresh = sum(f for _r, f in rendered)
+    new_memo: Memo | None = None if memo is None else {path: page for (path, _d, _e, page), _f in rendered if page}
+    for job in closing_jobs(views, (entry for (_p, _d, entry, _m), _f in rendered)):
+        files[job.path], page, was_rendered = _render(env, job, memo)
+        fresh += was_rendered
+        if new_memo is not None and page is not None:
+            new_memo[job.path] = page
+    pages = sum(entry is not None for (_p, _d, entry, _m), _f in rendered)
+    feeds = sum(path.endswith(FEED_NAMES) for (path, _d, _e, _m), _f in rendered)
+    return Rendering(files, pages, feeds, fresh, new_memo)
+
+
+def _jobs_chunk(payload: tuple[jinja2.Environment, Memo | None],
+                chunk: Sequence[PageJob]) -> list[tuple[bytes, Page | None, bool]]:
+    env, memo = payload
+    return [_render(env, job, memo) for job in chunk]
+
+
+def render_jobs(env: jinja2.Environment, planned: Sequence[PageJob], *, jobs: int,
+                memo: Memo | None = None) -> Rendering:
+    """The given page jobs (those an edit reaches), in workers when there are enough of them; with a `memo`,
+    the result's memo is it brought up to date."""
+    if jobs > 1 and len(planned) >= 2 * MIN_PER_WORKER:
+        warm(env)
+    done = run_chunks(_jobs_chunk, (env, memo), planned, jobs=jobs)
+    files = {job.path: data for job, (data, _page, _fresh) in zip(planned, done, strict=True)}
+    new_memo = None
+    if memo is not None:
+        new_memo = dict(memo)
+        new_memo.update((job.path, page) for job, (_d, page, _f) in zip(planned, done, strict=True) if page)
+    return Rendering(files, rendered=sum(fresh for _d, _p, fresh in done), memo=new_memo)

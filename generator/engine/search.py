@@ -329,19 +329,8 @@ def _digest(pages: Mapping[str, bytes]) -> bytes:
     return h.digest()
 
 
-def load_indexer(folder: Path, key: str) -> Indexer:
-    """The indexer the last cached build saved in `folder` (empty when there is none, or it was for another
-    Pagefind, language or base URL, `key`); bundles' files are loaded on demand (`cached_files`)."""
-    stored = cache.load(folder / "search")
-    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key):
-        return Indexer()
-    _key, bundles, runtime = stored
-    return Indexer({name: Bundle(pages, names) for name, (pages, names) in bundles.items()}, runtime,
-                   tuple(bundles))
-
-
 def cached_files(folder: Path) -> Loader:
-    """A loader of bundles' files from `folder`, for `Indexer.index`."""
+    """A loader of bundles' files from `folder` (a `DiskStore`'s), for `Indexer.index`."""
 
     def load(name: str, bundle: Bundle) -> dict[str, bytes] | None:
         stored = cache.load(folder / f"search-{name}")
@@ -351,12 +340,17 @@ def cached_files(folder: Path) -> Loader:
     return load
 
 
-def save_indexer(folder: Path, key: str, indexer: Indexer, before: Iterable[str]) -> None:
-    """Save `indexer` (and the files of the bundles it indexed) in `folder`; forget bundles no longer there."""
+def save_bundles(folder: Path, indexer: Indexer, before: Iterable[str]) -> None:
+    """Save the files of the bundles `indexer` indexed in `folder`; forget bundles no longer there."""
     for name in indexer.indexed:
         bundle = indexer.bundles[name]
         cache.save(folder / f"search-{name}", (_digest(bundle.pages), bundle.files))
     for gone in set(before) - indexer.bundles.keys():
         (folder / f"search-{gone}").unlink(missing_ok=True)
-    bundles = {name: (b.pages, b.names) for name, b in ((n, indexer.bundles[n]) for n in indexer.order)}
-    cache.save(folder / "search", (key, bundles, indexer.runtime))
+
+
+def without_files(indexer: Indexer) -> Indexer:
+    """`indexer`'s bundles by name and page hashes, and the runtime, without the bundles' files (those
+    `save_bundles` keeps apart); the summary of the last run left out."""
+    return Indexer({name: Bundle(b.pages, b.names) for name, b in indexer.bundles.items()}, dict(indexer.runtime),
+                   indexer.order)

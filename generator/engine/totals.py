@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from generator.pages.context import date_iso
 from generator.publish.output import WriteStats
@@ -20,7 +21,12 @@ class Totals:
     pages: int
     feeds: int
     drafts: int = 0
-    skipped: tuple[Article, ...] = ()
+    skipped: tuple[Article, ...] = ()  # left out for being dated in the future
+
+    @property
+    def due(self) -> datetime | None:
+        """The moment the first of the `skipped` articles comes due (a build then differs)."""
+        return min((a.date for a in self.skipped), default=None)
 
 
 def summary_line(t: Totals, stats: WriteStats, target: str, seconds: float) -> str:

@@ -4,6 +4,13 @@ Page requests never wait for it: the server serves the index files of the last
 finished run (none before the first has finished), and an edit's rebuild and
 live reload go on as before. Like `digest build`, only the bundles whose pages
 changed are indexed again.
+
+Pagefind names its index chunks, fragments and metadata by their content, and
+a search page reads them one after the other: a reader that loaded the older
+metadata just before a run finished asks next for chunks by their older names.
+So the run before's files stay served where the last run has none (`file`): a
+name never stands for other bytes, and no reader gets a 404 page where an
+index chunk should be (which Pagefind reports as "invalid gzip data").
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ class BackgroundIndex:
         self.quiet = quiet
         self.indexer = search.Indexer()
         self._files: dict[str, bytes] = {}
+        self._before: dict[str, bytes] = {}  # the files of the run before the last
         self._pending: tuple[Site, Mapping[str, bytes], str, str] | None = None
         self._hashes: dict[str, tuple[bytes, bytes]] = {}  # output path -> (the page's bytes, their hash)
         self._cond = threading.Condition()
@@ -38,6 +46,12 @@ class BackgroundIndex:
         with self._cond:
             return self._files
 
+    def file(self, rel: str) -> bytes | None:
+        """The index file to serve at `rel`: the last finished run's, else the run before's (None: neither)."""
+        with self._cond:
+            data = self._files.get(rel)
+            return data if data is not None else self._before.get(rel)
+
     @property
     def runs(self) -> int:
         """How many runs have finished (with or without an error)."""
@@ -48,7 +62,7 @@ class BackgroundIndex:
         """Index `site`, whose pages are in `files`, soon; None (`search: false`) drops the index."""
         with self._cond:
             if site is None:
-                self._pending, self._files = None, {}
+                self._pending, self._files, self._before = None, {}, {}
             else:
                 self._pending = (site, files, prefix, language)
             self._cond.notify_all()
@@ -94,7 +108,7 @@ class BackgroundIndex:
             self.log(f"search index: {len(self.indexer.indexed)} of {len(self.indexer.bundles)} bundles "
                      f"in {self.indexer.seconds * 1000:.0f} ms")
         with self._cond:
-            self._files = out
+            self._before, self._files = self._files, out
             self._runs += 1
 
     def _hash(self, rel: str, files: Mapping[str, bytes]) -> bytes | None:

@@ -236,9 +236,9 @@ class Handler(BaseHTTPRequestHandler):
         rel = resolve(split.path)
         files, error, _epoch = self.state.snapshot()
         if rel is not None and rel.startswith(BUNDLES) and rel not in files:
-            index = self.state.search_files()
-            if rel in index:
-                return self._send(200, content_type(rel), index[rel], head)
+            data = self.state.search.file(rel)  # the last run's, or the run before's
+            if data is not None:
+                return self._send(200, content_type(rel), data, head)
         if rel is not None and rel not in files and not rel.endswith("index.html") and f"{rel}/index.html" in files:
             # /topics/x -> /topics/x/, as static hosts do.
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
