@@ -118,6 +118,19 @@ def test_config_and_static_changes(rebuilder: Rebuilder, site_dir: Path) -> None
     _assert_clean(rebuilder, site_dir)
 
 
+def test_a_config_edit_during_another_rebuild_is_not_lost(rebuilder: Rebuilder, site_dir: Path) -> None:
+    """site.yaml saved while the preview rebuilds for another change: that rebuild keeps the config it had,
+    and the watcher's event for site.yaml, handled next, still brings the new one (found by
+    test_serve_property: the cache key was read from the file as it was then, not as the config was read)."""
+    _edit(site_dir / "site.yaml", "page_size: 10", "page_size: 2")
+    static = site_dir / "static"
+    static.mkdir(exist_ok=True)
+    (static / "extra.css").write_text("p { color: red }\n", encoding="utf-8")
+    rebuilder.apply(_changes(site_dir, "static/extra.css"))  # the batch before site.yaml's event
+    rebuilder.apply(_changes(site_dir, "site.yaml"))
+    _assert_clean(rebuilder, site_dir)
+
+
 def test_same_size_rewrite_is_seen(rebuilder: Rebuilder, site_dir: Path) -> None:
     rel = "content/israel-lebanon/story-3.md"
     for word in ("Alpha", "Bravo", "Gamma"):  # same length: the stamp may not move

@@ -133,7 +133,8 @@ def parse_key(config: SiteConfig) -> bytes:
     """What a parsed article depends on besides its own file: digest, `site.yaml`, the names used in messages."""
     h = hashlib.sha256(code_hash())
     h.update(str(config.path).encode() + b"\0" + str(config.root.resolve()).encode() + b"\0")
-    h.update((config.root / CONFIG_NAME).read_bytes())
+    # The bytes the config was read from, not the file now: an edit since then is the next build's change.
+    h.update(config.source.encode() if config.source else (config.root / CONFIG_NAME).read_bytes())
     return h.digest()
 
 

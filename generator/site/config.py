@@ -6,6 +6,8 @@ the file, line and key; all problems are reported together in one `BuildError`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -65,6 +67,8 @@ class SiteConfig:
     strings: Mapping[str, Any] = field(default_factory=dict)  # `strings:`: theme string key -> text (or plurals)
     editions_period: str = "week"  # `editions: period:`: week, month or day
     search: bool = True  # a /search/ page, a search box on every page, and a Pagefind index of the articles
+    # The text of `site.yaml` this config was read from: what caches key on (the file may have changed since).
+    source: str = field(default="", repr=False, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -203,7 +207,7 @@ def load_config(site_dir: Path | str) -> SiteConfig:
     if not isinstance(data, LineDict):
         data = LineDict(data)
         data.key_lines = {}
-    return _parse(root, shown, data)
+    return dataclasses.replace(_parse(root, shown, data), source=text)
 
 
 def _parse(root: Path, path: Path, data: LineDict) -> SiteConfig:
