@@ -99,8 +99,8 @@ def test_preview_under_load(tmp_path: Path) -> None:
     site = copy_fixture(tmp_path)
     threads, fds = threading.active_count(), _fds()
     log = io.StringIO()
-    # quiet, max_wait: however slow the machine writes the burst, it is one burst. The writes share this
-    # process with 40 client threads and the watcher reads their events behind them: 1 s of quiet is the end.
+    # quiet, max_wait: however slow the machine writes the burst, it is one burst. The watcher reads its
+    # events in this process, behind 40 client threads and the server's: 1 s of quiet is the burst's end.
     preview = Preview(site, port=0, out=log, quiet=1.0, max_wait=30)
     preview.start()
     try:
