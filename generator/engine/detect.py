@@ -15,6 +15,7 @@ every file a watcher named, is read and compared by content hash.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from generator.engine import cache
 from generator.engine.changes import ChangeSet, Kind
-from generator.engine.sources import Stamp, content_files, file_stamp, static_files
+from generator.engine.sources import Stamp, content_names, file_stamp, static_files
 from generator.engine.state import State
 from generator.site.config import SiteConfig
 
@@ -36,7 +37,7 @@ class Inputs:
     parse_key: bytes
     render_key: bytes
     scanned_ns: int
-    listing: Collection[str]  # every content file (site-relative), in the order `content_files` lists them
+    listing: Collection[str]  # every content file (site-relative), in the order `content_names` lists them
     stamps: dict[str, Stamp]  # of the content files looked at (the others keep the recorded ones)
     static: dict[str, tuple[str, Stamp]]
     static_hinted: bool  # a watcher saw a static file change (its stamp may not show it)
@@ -75,10 +76,10 @@ def scan(config: SiteConfig, state: State | None, changes: ChangeSet | None, *, 
         inputs.unchanged.update(previous.content.keys() - set(named))
         _compare(previous, inputs, config, named, trust=False)
         return inputs
-    files = content_files(config)
-    rels = {f.relative_to(config.root).as_posix(): None for f in files}
-    stamps = {rel: _stat(f) for rel, f in zip(rels, files, strict=True)}
-    inputs = Inputs(parse_key, render_key, scanned, rels.keys(), stamps, static, hinted, previous)
+    root = os.path.join(config.root, "")  # strings, not `Path`s: 10,000s of files
+    stamps = {rel: _stat(root + rel) for rel in content_names(config)}
+    rels = stamps.keys()
+    inputs = Inputs(parse_key, render_key, scanned, rels, stamps, static, hinted, previous)
     if previous is not None:
         named_set = set(named)
         _compare(previous, inputs, config, [rel for rel in rels if rel in named_set], trust=False)
@@ -109,7 +110,7 @@ def _compare(state: State, inputs: Inputs, config: SiteConfig, rels: Collection[
             inputs.unchanged.add(rel)
 
 
-def _stat(file: Path) -> Stamp:
+def _stat(file: str | Path) -> Stamp:
     try:
         return file_stamp(file)
     except OSError:

@@ -4,6 +4,7 @@ their stat stamps, and the folders the output must keep clear of. Used by every 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from generator.errors import DigestError
 from generator.pages.render import theme_dir
 from generator.site import urls as u
 from generator.site.config import CONFIG_NAME, SiteConfig
-from generator.site.frontmatter import article_files
+from generator.site.frontmatter import article_files, article_names
 
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode)
 
@@ -19,15 +20,26 @@ Stamp = tuple[int, int, int]  # (mtime_ns, size, inode)
 def content_files(config: SiteConfig) -> list[Path]:
     """Every `.md` file under `content/`, sorted; dotfiles and dot-folders are ignored. A broken or looping
     symbolic link is listed too, so that reading it reports it."""
+    return article_files(_content_root(config))
+
+
+def content_names(config: SiteConfig) -> list[str]:
+    """The files of `content_files` as site-relative `/`-separated paths (`content/world/x.md`), in the same
+    order, made without `pathlib`: a scan lists every one of them."""
+    inside = config.content_dir.relative_to(config.root).as_posix() + "/"
+    return [inside + name for name in article_names(_content_root(config))]
+
+
+def _content_root(config: SiteConfig) -> Path:
     root = config.content_dir
     if not root.is_dir():
         raise DigestError(f"{config.path.parent / 'content'}: not found (articles go in content/, "
                           "e.g. written by `digest import`)")
-    return article_files(root)
+    return root
 
 
-def file_stamp(file: Path) -> Stamp:
-    st = file.stat()
+def file_stamp(file: str | os.PathLike[str]) -> Stamp:
+    st = os.stat(file)
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
