@@ -46,7 +46,7 @@ def _cmd_tags_suggest(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     config = load_config(args.site)
-    from generator.engine.build import run_build
+    from generator.engine.build import default_jobs, run_build
 
     base_url = args.base_url
     if base_url is not None:
@@ -54,8 +54,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
             raise DigestError(f"--base-url: {base_url!r} is not an absolute http(s) URL (e.g. https://example.org/)")
     output = Path(args.output) if args.output else None
-    from generator.engine.parallel import default_jobs
-
     if args.jobs is not None and args.jobs < 1:
         raise DigestError(f"--jobs: {args.jobs} is not a positive number of processes")
     return run_build(config, output=output, base_url=base_url, drafts=args.drafts, out=sys.stdout,

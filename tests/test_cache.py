@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.engine import incremental
+from generator.engine import parallel
 from tests.sitekit import write_article
 
 TOPIC = "heritage"
@@ -136,7 +136,7 @@ def test_old_stamps_are_trusted_and_young_ones_checked(site_dir: Path, tmp_path:
     for path in (site_dir / "content").rglob("*.md"):
         os.utime(path, (past, past))
     assert_same_as_clean(site_dir, tmp_path)
-    monkeypatch.setattr(incremental, "parse_many", None)  # any parse would fail
+    monkeypatch.setattr(parallel, "parse_many", None)  # any parse would fail
     assert main(["build", "--site", str(site_dir), "--quiet"]) == 0
     monkeypatch.undo()
     _edit_body(site_dir)  # a new stamp: read, hashed, parsed

@@ -182,3 +182,10 @@ def test_corpora_samples() -> None:
         texts.append(yaml_of(emit.render(article, emit.article_id(article), "region", ["a-tag", "baghdad"])))
     taken = [check(text) for text in texts if text is not None]
     assert len(taken) == 100 + 100 + 6 and sum(taken) >= 190, sum(taken)
+
+
+def test_odd_characters_are_those_outside_the_printable_ranges() -> None:
+    """`_ODD`, written as the ranges it matches, matches exactly the characters outside YAML's printable ones."""
+    printable = re.compile("[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(fastyaml._ODD.findall(every)) == set(every) - set(printable.findall(every))

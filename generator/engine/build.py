@@ -12,6 +12,7 @@ module but the CLI.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Mapping
@@ -35,7 +36,7 @@ from generator.site.config import SiteConfig
 from generator.site.language import strings_note
 from generator.site.model import Article, Site
 
-__all__ = ["BuildResult", "build_files", "run_build"]
+__all__ = ["BuildResult", "build_files", "default_jobs", "run_build"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,14 @@ class BuildResult:
     feeds: int = 0
     static: int = 0
     search: Indexer | None = None  # what indexing did (None with `search: false`)
+
+
+def default_jobs() -> int:
+    """All the cores this process may run on: `--jobs`' default."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def build_files(config: SiteConfig, *, base_url: str | None = None, drafts: bool = False,

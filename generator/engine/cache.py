@@ -27,7 +27,7 @@ from typing import Any
 import babel
 
 from generator import __version__
-from generator.pages.render import theme_dir
+from generator.pages.theme import theme_dir
 from generator.site.config import CONFIG_NAME, SiteConfig
 
 CACHE_DIR = ".digest-cache"

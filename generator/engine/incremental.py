@@ -52,23 +52,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from generator.engine import search
 from generator.engine.changes import ChangeSet
 from generator.engine.detect import Inputs, scan
 from generator.engine.load import split, when
-from generator.engine.parallel import Memo, Parsed, errors_of, parse_many, render_jobs, render_site
 from generator.engine.sinks import Sink
 from generator.engine.sources import add_static
 from generator.engine.state import State, Warm
 from generator.engine.totals import Totals
-from generator.pages.context import listing, make_views, placement
-from generator.pages.plan import plan_edited
-from generator.pages.render import make_env
 from generator.site import urls as u
 from generator.site.config import SiteConfig
 from generator.site.model import Article, Site, make_site
+
+if TYPE_CHECKING:
+    from generator.engine.parallel import Memo, Parsed
 
 
 class Store(Protocol):
@@ -129,10 +128,18 @@ class Build:
         came_due = prev is not None and prev.totals.due is not None and moment >= prev.totals.due
         urls = u.Urls.for_base(self.base_url or config.base_url)
         indexing = self.search and config.search
-        search_key = f"{search.version()}\0{config.language}\0{urls.prefix}"
+        # What the index is made with (Pagefind's version comes from importlib.metadata: looked up for an index only).
+        search_key = f"{search.version()}\0{config.language}\0{urls.prefix}" if indexing else ""
         if prev is not None and inputs.nothing and not came_due and sink.intact(prev.recorded):
             return Result(prev.totals, sink.untouched(prev.recorded), drafts=prev.drafts,
                           search=_indexer(prev, search_key) if indexing else None)
+        # Something to do: the steps that parse, plan and render, imported now (with Jinja and markdown-it, they
+        # are most of digest's start-up; a build with nothing to do needs none of them).
+        from generator.engine.parallel import render_jobs, render_site
+        from generator.pages.context import make_views
+        from generator.pages.plan import plan_edited
+        from generator.pages.render import make_env
+
         # 2. Parse only what changed; the model around it.
         old = self.store.articles(prev)
         parsed = self._parse(config, inputs, old, bar)
@@ -195,6 +202,8 @@ class Build:
     def _parse(self, config: SiteConfig, inputs: Inputs, old: Mapping[str, Article],
                bar: Progress) -> dict[str, Parsed]:
         """Step 2: the content files whose bytes the store does not hold parsed, parsed (rel -> outcome)."""
+        from generator.engine.parallel import parse_many
+
         redo = [rel for rel in inputs.listing if rel not in inputs.unchanged or rel not in old]
         bar.expect(len(redo))
         files = [(config.root / rel, inputs.data.get(rel)) for rel in redo]
@@ -204,6 +213,9 @@ class Build:
                parsed: Mapping[str, Parsed], moment: datetime, came_due: bool) -> _Model:
         """The site of this build's articles. Where every edited article is listed where it was (same
         `placement`, no file added or removed, no article come due), the last build's structure is reused."""
+        from generator.engine.parallel import errors_of
+        from generator.pages.context import listing, placement
+
         prev = inputs.previous
         articles = _articles(inputs, old, parsed)
         edits = {rel: a for rel, (_h, a, _p) in parsed.items() if a is not None}

@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.engine.parallel import Progress, errors_of, parse_many
 from generator.engine.sources import content_files
 from generator.errors import BuildError, ContentError, DigestError
 from generator.site.config import SiteConfig
 from generator.site.model import Article, Site, make_site
+
+if TYPE_CHECKING:
+    from generator.engine.parallel import Progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,8 @@ def when(config: SiteConfig, now: datetime | None) -> datetime:
 def parse_all(config: SiteConfig, files: list[Path], *, jobs: int = 1,
               progress: Progress | None = None) -> tuple[list[Article], list[DigestError]]:
     """Parse `files` with `jobs` processes; every problem is collected."""
+    from generator.engine.parallel import errors_of, parse_many  # here: a build with nothing to do needs `when` only
+
     articles: list[Article] = []
     errors: list[DigestError] = []
     for _hash, article, problems in parse_many(config, [(f, None) for f in files], jobs=jobs, progress=progress):

@@ -45,14 +45,6 @@ CHUNKS_PER_WORKER = 8
 _TASK: list[Any] = []  # in a worker process only: (function, payload), set by `_start`
 
 
-def default_jobs() -> int:
-    """All the cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _start(parent: int, fn: Callable[[Any, Any], Any], payload: Any) -> None:
     die_with_parent(parent)  # a killed build leaves no worker behind
     _TASK[:] = [fn, payload]

@@ -14,7 +14,6 @@ import gzip
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -25,7 +24,6 @@ from typing import Any
 
 from generator.engine import cache
 from generator.errors import DigestError
-from generator.lifetime import child_setup
 from generator.pages.search import BUNDLES, bundle_pages
 from generator.site import urls as u
 from generator.site.model import Site
@@ -52,6 +50,10 @@ def binary() -> Path:
 def index_pages(pages: Mapping[str, bytes | Path], *, prefix: str, language: str) -> dict[str, bytes]:
     """A Pagefind bundle of `pages` (output path -> its bytes, or a file holding them): bundle-relative
     path -> bytes. `prefix` is the site's URL path (`/` or `/digest/`), so result links point at the pages."""
+    import subprocess  # here: a build that indexes nothing starts no process
+
+    from generator.lifetime import child_setup
+
     with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
         site = Path(tmp, "site", *prefix.strip("/").split("/")) if prefix.strip("/") else Path(tmp, "site")
         for rel, data in pages.items():

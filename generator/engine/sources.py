@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.errors import DigestError
-from generator.pages.render import theme_dir
+from generator.pages.theme import theme_dir
 from generator.site import urls as u
 from generator.site.config import CONFIG_NAME, SiteConfig
 from generator.site.frontmatter import article_files, article_names

@@ -22,16 +22,18 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from generator.engine import cache, search
-from generator.engine.parallel import Memo
 from generator.engine.sources import Stamp
 from generator.engine.totals import Totals
-from generator.pages.context import Views
 from generator.site.model import Article
+
+if TYPE_CHECKING:  # only named in `Warm`'s fields: a build that loads a state renders nothing with them yet
+    import jinja2
+
+    from generator.engine.parallel import Memo
+    from generator.pages.context import Views
 
 SHARDS = 16  # parsed articles are kept in this many files, so one edit rewrites one of them
 

@@ -21,6 +21,7 @@ from markdown_it.rules_core import StateCore
 
 from generator.errors import DigestError, shown
 from generator.pages.templating import DictFirst
+from generator.pages.theme import theme_dir
 from generator.site.config import SiteConfig
 
 
@@ -35,18 +36,6 @@ class PageJob:
     path: str
     template: str
     context: Mapping[str, Any]
-
-
-def theme_dir(kind: str) -> Path:
-    """The default theme's `templates` or `static` folder.
-
-    An installed wheel carries them inside the package (`generator/theme_templates`,
-    `generator/theme_static`, mapped from the project's top-level folders by
-    pyproject.toml); a source checkout or editable install uses those folders.
-    """
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / f"theme_{kind}"
-    return packaged if packaged.is_dir() else package.parent / kind
 
 
 class _Templates(jinja2.FileSystemLoader):

@@ -22,8 +22,10 @@ from typing import Any
 import yaml
 
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: (.*))?")
-# Anything but printable characters YAML reads as themselves (no tab, NEL, line or paragraph separator, BOM).
-_ODD = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Anything but printable characters YAML reads as themselves (no tab, NEL, line or paragraph separator, BOM):
+# every character outside "\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff",
+# written as the ranges left out (the negated class takes `re` 5 ms to compile, at every start).
+_ODD = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@` ")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _STR = "tag:yaml.org,2002:str"

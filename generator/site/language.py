@@ -10,17 +10,14 @@ date helper every page, list and feed context calls. Pure: no I/O.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_decimal
 
 from generator.site.strings import ENGLISH, TABLES, Text
 
@@ -67,6 +64,8 @@ def _allowed_fields(key: str) -> set[str]:
 def check_string(key: str, value: Any, locale: Locale | None) -> list[tuple[str, str]]:
     """What is wrong with `strings: {key: value}` of `site.yaml`: (key path, message) pairs, none when it is good."""
     if key not in ENGLISH:
+        import difflib  # a mistake's hint only
+
         close = difflib.get_close_matches(key, list(ENGLISH), n=1)
         hint = f"did you mean {close[0]!r}?" if close else "the keys are those of generator/site/strings/en.py"
         return [(key, f"unknown string ({hint})")]
@@ -137,11 +136,11 @@ class Language:
         return text.format(count=self.number(count), **fields)
 
     def number(self, n: int) -> str:
-        return self._once(("number", n), lambda: format_decimal(n, locale=self.locale))
+        return self._once(("number", n), lambda: _format_decimal(n, locale=self.locale))
 
     def day(self, d: date) -> str:
         """`15 November 2024` (en-GB), `November 15, 2024` (en), `15 novembre 2024`, `15 نوفمبر 2024`."""
-        return self._once(("day", d), lambda: format_date(d, "long", locale=self.locale))
+        return self._once(("day", d), lambda: _format_date(d, "long", locale=self.locale))
 
     def date(self, when: datetime, has_time: bool) -> str:
         """An article's date in the language; with its time when it has one (`3 November 2024, 14:30`)."""
@@ -149,7 +148,7 @@ class Language:
         if not has_time:
             return day
         clock = self._once(("time", when.hour, when.minute),
-                           lambda: format_time(when.replace(tzinfo=None).time(), "short", locale=self.locale))
+                           lambda: _format_time(when.replace(tzinfo=None).time(), "short", locale=self.locale))
         pattern = str(self.locale.datetime_formats["medium"]).replace("'", "")
         return pattern.replace("{0}", clock).replace("{1}", day)
 
@@ -169,13 +168,39 @@ class Language:
         pair = pieces.get(field)
         if not pair:
             return f"{self.day(start)} – {self.day(end)}"
-        return "".join(format_date(d, _long_months(p), locale=self.locale)
+        return "".join(_format_date(d, _long_months(p), locale=self.locale)
                        for p, d in zip(pair, (start, end), strict=True))
 
     def month(self, year: int, month: int) -> str:
         """A month as a heading: `November 2024`, `novembre 2024`, `نوفمبر 2024`."""
         return self._once(("month", year, month),
-                          lambda: format_skeleton("yMMMM", date(year, month, 1), locale=self.locale))
+                          lambda: _format_skeleton("yMMMM", date(year, month, 1), locale=self.locale))
+
+
+# Babel's formatters, imported when first used (`babel.dates` and `babel.numbers` take longer to import than
+# all else a build with nothing to do imports of Babel); `Language` calls them once a value anyway.
+def _format_decimal(n: int, *, locale: Locale) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(n, locale=locale)
+
+
+def _format_date(d: date, pattern: str, *, locale: Locale) -> str:
+    from babel.dates import format_date
+
+    return format_date(d, pattern, locale=locale)
+
+
+def _format_time(t: time, pattern: str, *, locale: Locale) -> str:
+    from babel.dates import format_time
+
+    return format_time(t, pattern, locale=locale)
+
+
+def _format_skeleton(skeleton: str, d: date, *, locale: Locale) -> str:
+    from babel.dates import format_skeleton
+
+    return format_skeleton(skeleton, d, locale=locale)
 
 
 def _long_months(pattern: str) -> str:
