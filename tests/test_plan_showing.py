@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from generator.cli import main
-from generator.engine import incremental
+from generator.engine import parallel
 from generator.engine.build import build_files
 from generator.engine.changes import Change, ChangeSet, Kind
 from generator.engine.load import load_site
@@ -83,7 +83,7 @@ def test_a_title_edit_renders_only_the_pages_that_show_it(site_dir: Path, tmp_pa
         _retitle(site_dir, i, variant)
         capsys.readouterr()
         with monkeypatch.context() as m:
-            m.setattr(incremental, "render_site", None)  # rendering the whole site would fail
+            m.setattr(parallel, "render_site", None)  # rendering the whole site would fail
             assert main(["build", "--site", str(site_dir), "--jobs", "1"]) == 0
         written = int(capsys.readouterr().out.split("(")[1].split(" file")[0])
         assert 2 <= written < total // 2, (n, written, total)  # each feed it is in counts three times (RSS, Atom, JSON)
