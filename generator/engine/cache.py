@@ -20,6 +20,7 @@ does not compile the templates from their source again.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import hmac
 import os
@@ -103,10 +104,17 @@ def load(path: Path) -> Any:
     payload = memoryview(data)[head:]
     if not hmac.compare_digest(_mac(key, payload), data[len(MAGIC): head]):
         return None
+    # Unpickling makes 10,000s of objects, none of them garbage: the collector, run every few hundred of them,
+    # would pass over all those made so far again and again (half the time of loading the articles).
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         return pickle.loads(payload)
     except Exception:  # signed by us yet not loadable (a digest upgrade, say): discard, rebuild
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def content_hash(data: bytes) -> bytes:

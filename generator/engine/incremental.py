@@ -148,7 +148,7 @@ class Build:
         if fast and warm is not None and model.edited is not None and not any(model.edited.values()):
             views = dataclasses.replace(warm.views, site=model.site)  # the cards are as they were
         else:
-            views = make_views(config, model.site, urls)
+            views = make_views(config, model.site, urls, lazy=fast)  # after an edit, a few pages are rendered
         planned = plan_edited(views, model.edited) if fast and model.edited is not None else None
         env = warm.env if warm is not None else make_env(config, bytecode=self.store.bytecode)
         memo: Memo | None = (warm.memo if warm is not None else {}) if self.store.remember_pages else None

@@ -68,7 +68,7 @@ class MemoryStore:
     """The last good build, kept as objects (`digest serve`; a build without a cache starts from an empty one)."""
 
     warm: Warm | None
-    bytecode: jinja2.BytecodeCache | None = None  # templates are compiled once a process (the environment is kept in `warm`)
+    bytecode: jinja2.BytecodeCache | None = None  # compiled once a process (the environment is kept in `warm`)
 
     def __init__(self, *, remember_pages: bool = True) -> None:
         self.state: State | None = None
@@ -95,6 +95,7 @@ class DiskStore:
 
     warm: Warm | None = None  # nothing of a build but its state and articles survives the process
     remember_pages: bool = False
+    bytecode: jinja2.BytecodeCache | None
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

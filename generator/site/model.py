@@ -91,7 +91,7 @@ def _pickled_as_fields(cls: type) -> None:
     def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
         return cls, values(self)
 
-    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign, assignment]
 
 
 for _cls in (Image, FactBox, Article):
