@@ -8,7 +8,7 @@ description, canonical URL, feeds, Open Graph and JSON-LD data).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -81,11 +81,9 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls, *, lazy: bool = Fal
         # The search page (its box is in every page's header), or None with `search: false`.
         "search": {"href": urls.href(search.SEARCH), "strings": search.strings_in(language)} if config.search else None,
     }
-    cards: Mapping[str, Context]
-    if lazy:
-        cards = _Cards(site.articles, urls, topics, language)
-    else:
-        cards = {key: _card(a, urls, topics[a.topic], language) for key, a in site.articles.items()}
+    cards = _Cards(site.articles, urls, topics, language)
+    if not lazy:
+        cards.update((key, _card(a, urls, topics[a.topic], language)) for key, a in site.articles.items())
     edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
     return Views(config, site, urls, common, cards, language, editions, MappingProxyType(edition_of))
 
@@ -134,26 +132,18 @@ def _card(a: Article, urls: u.Urls, topic: Mapping[str, str], lang: Language) ->
     }
 
 
-class _Cards(Mapping[str, Context]):
+class _Cards(dict[str, Context]):
     """Each article's card, made on first use and then kept (every page listing the article shares it)."""
 
     def __init__(self, articles: Mapping[str, Article], urls: u.Urls, topics: Mapping[str, Mapping[str, str]],
                  lang: Language) -> None:
+        super().__init__()
         self.articles, self.urls, self.topics, self.lang = articles, urls, topics, lang
-        self.made: dict[str, Context] = {}
 
-    def __getitem__(self, key: str) -> Context:
-        card = self.made.get(key)
-        if card is None:
-            a = self.articles[key]
-            card = self.made[key] = _card(a, self.urls, self.topics[a.topic], self.lang)
+    def __missing__(self, key: str) -> Context:
+        a = self.articles[key]
+        card = self[key] = _card(a, self.urls, self.topics[a.topic], self.lang)
         return card
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.articles)
-
-    def __len__(self) -> int:
-        return len(self.articles)
 
 
 def _feed(title: str, href: str) -> Context:
