@@ -1,4 +1,4 @@
-"""The output and its spare known from the last build's listing (`stage.list_tree` with a known tree) are what
+"""The output and its spare known from the last build's listing (`listing.list_tree` with a known tree) are what
 listing them gives, whatever was done to them since: differential tests, on random trees under hypothesis and
 on real builds with hand edits in the output and a tampered spare.
 
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.publish import stage
+from generator.publish import listing as stage
 from generator.publish.output import MARKER
 from tests.test_cache import _edit_body, _edit_title, populate, tree
 

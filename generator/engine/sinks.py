@@ -22,8 +22,8 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from generator.errors import DigestError
+from generator.publish.listing import Listings
 from generator.publish.output import MARKER, WriteStats, check_path, safe_join
-from generator.publish.stage import Listings
 from generator.publish.write import Publish, check_output
 
 Stamps = dict[str, tuple[int, int, int]]  # output file -> (mtime_ns, size, inode) after the write

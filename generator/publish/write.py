@@ -41,8 +41,9 @@ from pathlib import Path
 from generator.durable import fsync_dir, syncfs
 from generator.errors import DigestError
 from generator.publish.inplace import write_in_place
-from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, previous_files, check_path
-from generator.publish.stage import Filler, Listings
+from generator.publish.listing import Listings
+from generator.publish.output import MARKER, STAGING, WriteStats, check_path, marker_bytes, previous_files
+from generator.publish.stage import Filler
 
 # Errors that mean "this folder cannot be swapped": fall back to replacing files in place.
 _NO_SWAP = (errno.EACCES, errno.EPERM, errno.EBUSY, errno.EXDEV)
