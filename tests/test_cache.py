@@ -203,3 +203,30 @@ def test_a_cache_that_came_with_the_site_is_never_unpickled(tmp_path: Path, monk
     assert key_file.stat().st_mode & 0o777 == 0o600
     cache.save(target, {"ok": 1})  # our own, signed, loads back
     assert cache.load(target) == {"ok": 1}
+
+
+def test_compiled_templates_are_kept_and_a_changed_template_is_compiled_again(
+        site_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache keeps the templates compiled: an edit renders without compiling any; a template edited since
+    is compiled from its new source (never the stale bytecode), and the result equals a clean build."""
+    from generator.pages.templating import DictFirst
+
+    populate(site_dir)
+    assert_same_as_clean(site_dir, tmp_path)
+    assert list((site_dir / ".digest-cache").glob("template-*"))
+    compiled: list[str | None] = []
+    real = DictFirst.compile
+
+    def counting(self: DictFirst, source: object, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name)
+        return real(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DictFirst, "compile", counting)
+    _edit_body(site_dir)
+    assert main(["build", "--site", str(site_dir), "--quiet"]) == 0
+    assert compiled == []
+    _template(site_dir)
+    assert main(["build", "--site", str(site_dir), "--quiet"]) == 0
+    assert compiled == ["article.html"]
+    monkeypatch.undo()
+    assert_same_as_clean(site_dir, tmp_path)

@@ -54,6 +54,8 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
+import jinja2
+
 from generator.engine import search
 from generator.engine.changes import ChangeSet
 from generator.engine.detect import Inputs, scan
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
 class Store(Protocol):
     warm: Warm | None
     remember_pages: bool
+    bytecode: jinja2.BytecodeCache | None  # where compiled templates are kept between builds (None: nowhere)
 
     def load(self) -> State | None: ...
     def articles(self, state: State | None) -> dict[str, Article]: ...
@@ -152,9 +155,9 @@ class Build:
         if fast and warm is not None and model.edited is not None and not any(model.edited.values()):
             views = dataclasses.replace(warm.views, site=model.site)  # the cards are as they were
         else:
-            views = make_views(config, model.site, urls)
+            views = make_views(config, model.site, urls, lazy=fast)  # after an edit, a few pages are rendered
         planned = plan_edited(views, model.edited) if fast and model.edited is not None else None
-        env = warm.env if warm is not None else make_env(config)
+        env = warm.env if warm is not None else make_env(config, bytecode=self.store.bytecode)
         memo: Memo | None = (warm.memo if warm is not None else {}) if self.store.remember_pages else None
         indexer = _indexer(prev, search_key) if indexing else None
         before = indexer.paths() if indexer is not None else set()  # the last build's index files

@@ -22,10 +22,18 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from generator.errors import DigestError
+from generator.publish.listing import Listings
 from generator.publish.output import MARKER, WriteStats, check_path, safe_join
 from generator.publish.write import Publish, check_output
 
 Stamps = dict[str, tuple[int, int, int]]  # output file -> (mtime_ns, size, inode) after the write
+
+
+class Recorded(Stamps):
+    """What `OutputFolder` records of its output: each file's stamp, and the folders of the output and of its
+    spare as the build left them (`listings`, a `publish.stage.Listings`), so the next build need not list them."""
+
+    listings: Listings = {}
 
 
 class Delivery(Protocol):
@@ -85,7 +93,8 @@ class OutputFolder:
 class _ToFolder:
     def __init__(self, folder: OutputFolder, keep: set[str], recorded: Stamps) -> None:
         self.target, self.keep, self.recorded = folder.target, keep, recorded
-        self.publish = Publish(folder.target, sources=folder.sources, keep=keep)
+        self.publish = Publish(folder.target, sources=folder.sources, keep=keep,
+                               known=getattr(recorded, "listings", None))  # each folder's stamp is checked
 
     @property
     def names(self) -> set[str]:
@@ -94,10 +103,11 @@ class _ToFolder:
     def add(self, files: Mapping[str, bytes]) -> None:
         self.publish.add(files)
 
-    def finish(self) -> tuple[WriteStats, Stamps]:
+    def finish(self) -> tuple[WriteStats, Recorded]:
         stats = self.publish.finish()
-        stamps = {rel: stamp for rel, stamp in self.recorded.items() if rel in self.keep}
+        stamps = Recorded((rel, stamp) for rel, stamp in self.recorded.items() if rel in self.keep)
         stamps.update(_stamps(self.target, [*(self.publish.names - stamps.keys()), MARKER]))
+        stamps.listings = self.publish.listings
         return stats, stamps
 
     def __enter__(self) -> _ToFolder:

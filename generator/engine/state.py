@@ -8,7 +8,8 @@ articles left out. Parsed articles are kept beside it. A `Store` keeps both:
 
 - `DiskStore`, `.digest-cache/` in the site folder (`digest build`): the state
   in one signed file, the articles in `SHARDS` more, so that one edit rewrites
-  one shard; the articles are read only when a build needs them;
+  one shard; the articles are read only when a build needs them; and the
+  compiled templates (`bytecode`, `cache.TemplateCache`);
 - `MemoryStore` (`digest serve`, and builds without a cache): the state and the
   articles as objects, and a `Warm` part that cannot be saved: the last site,
   its views, the template environment and each page's template, context and
@@ -69,6 +70,7 @@ class MemoryStore:
     """The last good build, kept as objects (`digest serve`; a build without a cache starts from an empty one)."""
 
     warm: Warm | None
+    bytecode: jinja2.BytecodeCache | None = None  # compiled once a process (the environment is kept in `warm`)
 
     def __init__(self, *, remember_pages: bool = True) -> None:
         self.state: State | None = None
@@ -95,9 +97,11 @@ class DiskStore:
 
     warm: Warm | None = None  # nothing of a build but its state and articles survives the process
     remember_pages: bool = False
+    bytecode: jinja2.BytecodeCache | None
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.bytecode = cache.TemplateCache(folder)
         self._old: dict[str, Article] = {}
         self._bundles: set[str] = set()  # the index bundles whose files the last build left in `folder`
 

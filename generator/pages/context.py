@@ -45,7 +45,9 @@ class Views:
     edition_of: Mapping[str, int]  # article key -> its edition's index in `editions`
 
 
-def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
+def make_views(config: SiteConfig, site: Site, urls: u.Urls, *, lazy: bool = False) -> Views:
+    """The views of `site`. `lazy`: each card is made when a page first asks for it (after an edit, a build
+    renders a few pages, which show a few dozen of the site's cards), else all at once."""
     language = make_language(config.language, config.strings)
     rtl = language.direction == "rtl"
     topics = {t.slug: {"title": t.title, "href": urls.href(u.topic_path(t.slug))} for t in site.topics.values()}
@@ -79,7 +81,9 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls) -> Views:
         # The search page (its box is in every page's header), or None with `search: false`.
         "search": {"href": urls.href(search.SEARCH), "strings": search.strings_in(language)} if config.search else None,
     }
-    cards = {key: _card(a, urls, topics[a.topic], language) for key, a in site.articles.items()}
+    cards = _Cards(site.articles, urls, topics, language)
+    if not lazy:
+        cards.update((key, _card(a, urls, topics[a.topic], language)) for key, a in site.articles.items())
     edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
     return Views(config, site, urls, common, cards, language, editions, MappingProxyType(edition_of))
 
@@ -126,6 +130,20 @@ def _card(a: Article, urls: u.Urls, topic: Mapping[str, str], lang: Language) ->
         # One label wherever a draft is listed (cards, lists, archive; feeds prefix their titles with it).
         "draft": lang.text("draft") if a.draft else None,
     }
+
+
+class _Cards(dict[str, Context]):
+    """Each article's card, made on first use and then kept (every page listing the article shares it)."""
+
+    def __init__(self, articles: Mapping[str, Article], urls: u.Urls, topics: Mapping[str, Mapping[str, str]],
+                 lang: Language) -> None:
+        super().__init__()
+        self.articles, self.urls, self.topics, self.lang = articles, urls, topics, lang
+
+    def __missing__(self, key: str) -> Context:
+        a = self.articles[key]
+        card = self[key] = _card(a, self.urls, self.topics[a.topic], self.lang)
+        return card
 
 
 def _feed(title: str, href: str) -> Context:

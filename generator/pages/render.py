@@ -52,7 +52,8 @@ class _Templates(jinja2.FileSystemLoader):
             raise DigestError(f"{Path(self.searchpath[0]) / template}: cannot be read ({exc.strerror})") from None
 
 
-def make_env(config: SiteConfig) -> jinja2.Environment:
+def make_env(config: SiteConfig, *, bytecode: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The environment pages are rendered with; `bytecode` keeps compiled templates between builds."""
     theme = _Templates(theme_dir("templates"))
     loaders: list[jinja2.BaseLoader] = []
     if config.templates_dir.is_dir():
@@ -68,6 +69,7 @@ def make_env(config: SiteConfig) -> jinja2.Environment:
         # Templates are read once per environment (no stat of three files for every page): the engine
         # makes a new environment when a template changes.
         auto_reload=False,
+        bytecode_cache=bytecode,
     )
 
 

