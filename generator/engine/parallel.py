@@ -14,8 +14,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +42,8 @@ Progress = Callable[[int], None]
 # Below this many files (or parts) per worker, a worker costs more than it saves.
 MIN_PER_WORKER = 200
 CHUNKS_PER_WORKER = 8
+MAX_CHUNK = 64  # items per chunk at most (more chunks on a larger site, not larger ones)
+WINDOW = 3  # chunks per worker handed out and not yet taken back
 
 _TASK: list[Any] = []  # in a worker process only: (function, payload), set by `_start`
 
@@ -62,7 +65,11 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
     on, and returns what to keep of them.
 
     Chunk `i` of `n` takes every `n`-th item from `i` on, so costly items (a big
-    topic, the feeds) are spread over all chunks rather than bunched in one.
+    topic, the feeds) are spread over all chunks rather than bunched in one. A
+    chunk holds at most MAX_CHUNK items, and only WINDOW chunks per worker are
+    out at a time: what the parent holds of results not yet handed to `each` (a
+    rendered page's bytes, until the writer has them) stays the same however
+    large the site, and workers wait for a parent that is behind.
     """
     fork = "fork" in multiprocessing.get_all_start_methods()
     workers = min(jobs, len(items) // max(1, min_per_worker)) if fork else 1
@@ -73,7 +80,7 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
         if progress:
             progress(len(items))
         return done
-    n = workers * CHUNKS_PER_WORKER
+    n = max(workers * CHUNKS_PER_WORKER, -(-len(items) // MAX_CHUNK))
     chunks = [items[i::n] for i in range(n)]
     results: list[list[R]] = []
     context = multiprocessing.get_context("fork")
@@ -83,10 +90,21 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
     try:
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
                                  initargs=(os.getpid(), fn, payload)) as pool:
-            for chunk, result in zip(chunks, pool.map(_run, chunks), strict=True):
+            pending: deque[tuple[Sequence[Any], Future[list[R]]]] = deque()
+
+            def take() -> None:
+                done, future = pending.popleft()
+                result = future.result()
                 results.append(each(result) if each else result)
                 if progress:
-                    progress(len(chunk))
+                    progress(len(done))
+
+            for chunk in chunks:
+                pending.append((chunk, pool.submit(_run, chunk)))
+                if len(pending) >= workers * WINDOW:
+                    take()
+            while pending:
+                take()
     finally:
         gc.unfreeze()
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
