@@ -50,7 +50,7 @@ def measure(site: Path, runs: int, settle: float = 600.0) -> tuple[list[float], 
         skip = shutil.ignore_patterns("public", ".git", ".digest-cache", ".public.digest-*")
         shutil.copytree(site, work, ignore=skip)
         article = sorted((work / "content").rglob("*.md"))[0]
-        preview = Preview(work, port=0, out=io.StringIO(), quiet=0.02)
+        preview = Preview(work, port=0, out=io.StringIO())  # as `digest serve` runs it
         preview.start()
         config = preview.state.rebuilder.config
         deadline = time.monotonic() + settle

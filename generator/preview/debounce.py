@@ -12,7 +12,25 @@ from datetime import datetime
 from generator.engine.changes import Change, ChangeSet, Kind
 
 
-class Debouncer:
+class _Looping:
+    """A loop on a thread of its own, woken through `_cond` and stopped by `_stopped`."""
+
+    _cond: threading.Condition
+    _stopped: bool
+    _thread: threading.Thread
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+
+class Debouncer(_Looping):
     """Collects changes; calls `callback(ChangeSet)` once a burst has been quiet for `quiet` s.
 
     After `rescan()`, the burst is handed over as `callback(None)`: build
@@ -47,9 +65,6 @@ class Debouncer:
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="digest-debounce", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-
     def add(self, changes: Iterable[Change], *, whole: bool | None = None) -> None:
         """Changes that just happened: `whole` says their files are saved whole (True), are being written or
         went (False), or nothing is known (None)."""
@@ -83,13 +98,6 @@ class Debouncer:
 
     def _busy(self) -> bool:
         return bool(self._pending) or self._rescan
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopped = True
-            self._cond.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
 
     def _take_if_due(self) -> tuple[bool, ChangeSet | None, float]:
         """(True, the pending batch or None for a rescan, 0) if it is due, else (False, None, seconds until it
@@ -133,7 +141,7 @@ class Debouncer:
                 traceback.print_exc()
 
 
-class DueTimer:
+class DueTimer(_Looping):
     """Calls `callback()` at a moment of the wall clock (the next future article's date), on its own thread.
 
     `set(moment)` replaces the moment (None: nothing is due); once it has come
@@ -149,9 +157,6 @@ class DueTimer:
         self._stopped = False
         self._thread = threading.Thread(target=self._run, name="digest-due", daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-
     def set(self, moment: datetime | None) -> None:
         with self._cond:
             self._moment = moment
@@ -160,13 +165,6 @@ class DueTimer:
     @property
     def moment(self) -> datetime | None:
         return self._moment
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopped = True
-            self._cond.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
 
     def _run(self) -> None:
         while True:
