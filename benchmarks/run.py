@@ -48,7 +48,11 @@ with search, digest's and Pagefind's processes apart, by sampling the peak
 a search-off output has no `search/` folder, a with-search one has its index.
 
 Every cold build writes into a new folder, and the outputs are deleted only when
-all is measured: some file systems (ext4 without a journal, as on our test
+all is measured, and before each timed command the data the last one left in
+the page cache is written out (`os.sync()`, then 2 s of quiet, outside the
+timing): digest flushes its own output before swapping it in, and that flush
+would otherwise also pay for Hugo's and Pagefind's unwritten files, which they
+never flush. Some file systems (ext4 without a journal, as on our test
 machines) avoid reusing the inodes of files deleted in the last minutes, and
 creating files right after deleting a large tree then costs several times more
 CPU in the kernel, whichever tool does it.
@@ -63,6 +67,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -149,13 +154,27 @@ class Sample:
 
 def timed(cmd: list[str], cwd: Path | None = None, sample: bool = False) -> Sample:
     """`cmd` run from a fresh child process: its time, the peak memory of its largest process and,
-    with `sample`, the peaks of its processes by name (`PROBE`)."""
+    with `sample`, the peaks of its processes by name (`PROBE`). The data the last command left in the page
+    cache is flushed first, outside the timing (`SETTLE`)."""
+    settle()
     out = subprocess.run([sys.executable, "-c", PROBE, "1" if sample else "0", *cmd], capture_output=True,
                          text=True, cwd=cwd)
     if out.returncode:
         sys.exit(out.stderr.strip())
     seconds, mib, line, by_name = json.loads(out.stdout)
     return Sample(seconds, mib, line, by_name)
+
+
+SETTLE = 2.0  # seconds of quiet after the flush, so the disk's write-back of the last command is over
+
+
+def settle() -> None:
+    """Flush every file system's dirty pages and wait a moment. digest flushes its own output before the swap
+    (one `syncfs` of the output's file system), which would also write back whatever the command before it
+    (Hugo, Pagefind, the last digest) left unwritten; Hugo and Pagefind flush nothing. Without this, each
+    tool's time depends on which ran before it."""
+    os.sync()
+    time.sleep(SETTLE)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -18,7 +18,7 @@ from generator.engine.sources import static_files
 from generator.errors import DigestError
 from generator.pages.plan import plan_pages
 from generator.pages.render import make_env, make_markdown, render_job
-from generator.publish.output import safe_join
+from generator.publish.output import MARKER, STAGING, check_path, safe_join
 from generator.site import model
 from generator.site.config import load_config
 from generator.site.model import RELATED_LIMIT, make_site
@@ -126,6 +126,31 @@ def test_safe_join_refuses_escapes(tmp_path: Path, bad: str) -> None:
     with pytest.raises(DigestError):
         safe_join(tmp_path, bad)
     assert safe_join(tmp_path, "a/b/index.html") == tmp_path / "a/b/index.html"
+
+
+def _pathlib_join(root: Path, rel: str) -> Path | None:
+    """The check `safe_join` made with pathlib before `check_path` (the reference): None where it refused."""
+    parts = PurePosixPath(rel).parts
+    bad = (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/")[0]
+           or any(p in ("", ".", "..") for p in rel.split("/")) or parts[0] == MARKER or parts[0].startswith(STAGING))
+    return None if bad else root.joinpath(*parts)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b.html", "/", ".", "..", ":", "\\", "\x00", MARKER, STAGING, "x y", "é"]),
+                max_size=8).map("".join))
+def test_check_path_is_the_pathlib_check(rel: str) -> None:
+    """The string-only check refuses exactly what the pathlib one refused, and joins to the same path."""
+    root = Path("/out")
+    expected = _pathlib_join(root, rel)
+    if expected is None:
+        with pytest.raises(DigestError):
+            check_path(rel)
+        with pytest.raises(DigestError):
+            safe_join(root, rel)
+    else:
+        assert check_path(rel) == list(PurePosixPath(rel).parts)
+        assert safe_join(root, rel) == expected
 
 
 @settings(deadline=None)

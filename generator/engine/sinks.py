@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from generator.errors import DigestError
-from generator.publish.output import MARKER, WriteStats, safe_join
+from generator.publish.output import MARKER, WriteStats, check_path, safe_join
 from generator.publish.write import Publish, check_output
 
 Stamps = dict[str, tuple[int, int, int]]  # output file -> (mtime_ns, size, inode) after the write
@@ -143,7 +143,7 @@ class _ToMemory:
 
     def add(self, files: Mapping[str, bytes]) -> None:
         for rel in files:  # the checks `Publish` makes, so that the preview fails where the build would
-            safe_join(Path("/"), rel)
+            check_path(rel)
             if rel in self.added:
                 raise DigestError(f"{rel!r}: two outputs have this path")
         self.added.update(files)

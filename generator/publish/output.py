@@ -1,13 +1,13 @@
 """The output folder's ground rules, shared by every way of writing it: `MARKER`, the file that lists
 what digest wrote there (only those files are ever deleted); `safe_join`, the only way a page's path
-becomes a file's; and `WriteStats`, what a write did.
+becomes a file's (`check_path`, its check); and `WriteStats`, what a write did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.errors import DigestError
 
@@ -25,12 +25,18 @@ class WriteStats:
 
 def safe_join(root: Path, rel: str) -> Path:
     """`root / rel` for a plain relative posix path that cannot leave `root`, else `DigestError`."""
-    parts = PurePosixPath(rel).parts
-    bad = (not rel or "\\" in rel or "\x00" in rel or rel.startswith("/") or ":" in rel.split("/")[0]
-           or any(p in ("", ".", "..") for p in rel.split("/")) or parts[0] == MARKER or parts[0].startswith(STAGING))
-    if bad:
+    return root.joinpath(*check_path(rel))
+
+
+def check_path(rel: str) -> list[str]:
+    """The parts of `rel` when it is a plain relative posix path that cannot leave the folder it is joined
+    to and is not digest's own file there (`MARKER`, a `STAGING` folder), else `DigestError`. Strings only:
+    a build checks every output path with it."""
+    parts = rel.split("/")
+    if (not rel or "\\" in rel or "\x00" in rel or ":" in parts[0] or "" in parts or "." in parts
+            or ".." in parts or parts[0] == MARKER or parts[0].startswith(STAGING)):
         raise DigestError(f"{rel!r}: not a safe output path (it must stay inside the output folder)")
-    return root.joinpath(*parts)
+    return parts
 
 
 def previous_files(output: Path) -> set[str]:

@@ -41,7 +41,7 @@ from pathlib import Path
 from generator.durable import fsync_dir, syncfs
 from generator.errors import DigestError
 from generator.publish.inplace import write_in_place
-from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, previous_files, safe_join
+from generator.publish.output import MARKER, STAGING, WriteStats, marker_bytes, previous_files, check_path
 from generator.publish.stage import Filler
 
 # Errors that mean "this folder cannot be swapped": fall back to replacing files in place.
@@ -130,7 +130,7 @@ class Publish:
     def add(self, files: Mapping[str, bytes]) -> None:
         """Put `files` into the next site (each path once)."""
         for rel in files:
-            safe_join(self.output, rel)
+            check_path(rel)
             if rel in self.names:
                 raise DigestError(f"{rel!r}: two outputs have this path")
         self.names.update(files)
