@@ -99,9 +99,10 @@ def test_preview_under_load(tmp_path: Path) -> None:
     site = copy_fixture(tmp_path)
     threads, fds = threading.active_count(), _fds()
     log = io.StringIO()
-    # quiet, max_wait: however slow the machine writes the burst, it is one burst. The watcher reads its
-    # events in this process, behind 40 client threads and the server's: 1 s of quiet is the burst's end.
-    preview = Preview(site, port=0, out=log, quiet=1.0, max_wait=30)
+    # quiet, settle, max_wait: however slow the machine writes the burst, it is one burst. The watcher reads its
+    # events in this process, behind 40 client threads and the server's: 1 s of quiet is the burst's end, even
+    # after files saved whole (each of the burst's saves is whole, renamed into place).
+    preview = Preview(site, port=0, out=log, quiet=1.0, settle=1.0, max_wait=30)
     preview.start()
     try:
         listeners = [_Listener(preview.port) for _ in range(50)]

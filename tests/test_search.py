@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -179,5 +181,25 @@ def test_the_preview_serves_the_index_a_reader_started_on(site_dir: Path) -> Non
         assert all(background.file(rel) == data for rel, data in third.items())  # the newest, where both have one
         assert all(background.file(rel) == second[rel] for rel in second.keys() - third.keys())
         assert all(background.file(rel) is None for rel in gone - second.keys() - third.keys())
+    finally:
+        background.stop()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own priority is Linux's")
+def test_the_preview_index_yields_the_cpu_to_the_rest_of_the_preview() -> None:
+    """The background index runs at a lower priority (so do the Pagefind runs it starts, which inherit it): a
+    rebuild, the server and the browser get the CPU first. The rest of the preview keeps its own."""
+    from generator.preview.search import NICE, BackgroundIndex
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    background = BackgroundIndex(lambda line: None, quiet=0.01)
+    try:
+        tid = background._thread.native_id
+        assert tid is not None
+        deadline = time.monotonic() + 10
+        while os.getpriority(os.PRIO_PROCESS, tid) == before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert os.getpriority(os.PRIO_PROCESS, tid) == min(19, before + NICE)
+        assert os.getpriority(os.PRIO_PROCESS, 0) == before
     finally:
         background.stop()

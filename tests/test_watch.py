@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.engine.changes import Change, ChangeSet, Kind, classify
-from generator.preview.watch import Debouncer, DueTimer, SiteWatch
+from generator.preview.debounce import Debouncer, DueTimer
+from generator.preview.watch import SiteWatch
 
 ROOT = Path("/site")
 
@@ -132,6 +133,78 @@ def test_a_rescan_is_handed_over_as_none_after_its_quiet_period() -> None:
     assert not debouncer._busy()
 
 
+def test_a_burst_of_whole_saves_needs_only_the_settle_period() -> None:
+    clock = FakeClock()
+    debouncer = Debouncer(lambda batch: None, quiet=1.0, max_wait=3.0, clock=clock)  # settle: 0.25 s
+    debouncer.add([_change("content/a.md")], whole=False)  # truncated, written...
+    debouncer.add([_change("content/a.md")], whole=True)  # ...and closed
+    clock.now = 0.2
+    assert debouncer._next_batch_nowait() is None
+    clock.now = 0.3
+    batch = debouncer._next_batch_nowait()
+    assert batch is not None and batch.paths(Kind.CONTENT) == ("content/a.md",)
+
+
+@pytest.mark.parametrize("events", [
+    [("content/a.md", False)],  # written and not closed yet, or moved away or deleted (it may come back)
+    [("content/a.md", False), ("content/b.md", False), ("content/b.md", True)],  # one of two saved whole
+    [("content/a.md", True), ("content/a.md", False)],  # saved whole, then written again
+    [("content/a.md", True), ("content", None)],  # and a folder's event, which says nothing of its files
+])
+def test_a_burst_not_known_whole_waits_the_whole_quiet_period(events: list[tuple[str, bool | None]]) -> None:
+    clock = FakeClock()
+    debouncer = Debouncer(lambda batch: None, quiet=1.0, max_wait=3.0, clock=clock)
+    for path, whole in events:
+        debouncer.add([_change(path)], whole=whole)
+    clock.now = 0.9
+    assert debouncer._next_batch_nowait() is None
+    clock.now = 1.1
+    assert debouncer._next_batch_nowait() is not None
+    # The next burst starts afresh: saved whole, it settles.
+    debouncer.add([_change("content/c.md")], whole=True)
+    clock.now = 1.4
+    assert debouncer._next_batch_nowait() is not None
+
+
+def test_a_rescan_waits_the_whole_quiet_period() -> None:
+    clock = FakeClock()
+    debouncer = Debouncer(lambda batch: None, quiet=1.0, max_wait=3.0, clock=clock)
+    debouncer.add([_change("content/a.md")], whole=True)
+    debouncer.rescan()
+    clock.now = 0.5
+    assert debouncer._next_batch_nowait() is None
+
+
+def test_the_watcher_says_when_a_save_is_whole(tmp_path: Path) -> None:
+    """Saved in place (truncate, write, close) or by rename (a temporary file renamed over the article), the
+    article's last event says it is whole; moved away or deleted, it is not."""
+    (tmp_path / "content").mkdir()
+    article = tmp_path / "content/a.md"
+    article.write_text("one", encoding="utf-8")
+    recorder = Recorder()
+    watch = SiteWatch(tmp_path, recorder, recheck=10)  # type: ignore[arg-type]
+    watch.start()
+    try:
+        def last() -> bool | None:
+            return [whole for path, whole in recorder.whole if path == "content/a.md"][-1]
+
+        article.write_text("two", encoding="utf-8")
+        _until(lambda: recorder.whole and last() is True)
+        count = len(recorder.whole)
+        temp = tmp_path / "content/.a.md.tmp"
+        temp.write_text("three", encoding="utf-8")
+        temp.replace(article)
+        _until(lambda: len(recorder.whole) > count and last() is True)
+        article.rename(tmp_path / "content/a.md~")  # moved away, as some editors do before writing anew
+        _until(lambda: last() is False)
+        (tmp_path / "content/a.md~").rename(article)
+        _until(lambda: last() is True)
+        article.unlink()
+        _until(lambda: last() is False)
+    finally:
+        watch.stop()
+
+
 def test_due_timer_calls_back_once_the_moment_has_come() -> None:
     calls: list[datetime] = []
     timer = DueTimer(lambda: calls.append(datetime.now(UTC)), check=0.05)
@@ -161,10 +234,12 @@ class Recorder:
 
     def __init__(self) -> None:
         self.changes: list[Change] = []
+        self.whole: list[tuple[str, bool | None]] = []
         self.rescans = 0
 
-    def add(self, changes: list[Change]) -> None:
+    def add(self, changes: list[Change], *, whole: bool | None = None) -> None:
         self.changes.extend(changes)
+        self.whole.extend((c.path, whole) for c in changes)
 
     def rescan(self) -> None:
         self.rescans += 1

@@ -40,7 +40,8 @@ from generator.errors import DigestError, shown
 from generator.pages.search import BUNDLES
 from generator.preview.leftout import explained, left_out_lines, left_out_notes
 from generator.preview.search import BackgroundIndex
-from generator.preview.watch import Debouncer, DueTimer, SiteWatch
+from generator.preview.debounce import Debouncer, DueTimer
+from generator.preview.watch import SiteWatch
 from generator.site.language import strings_note
 
 EVENTS_PATH = "/__digest/events"
@@ -315,7 +316,8 @@ class Preview:
 
     def __init__(self, site_root: Path, *, host: str = "127.0.0.1", port: int = 8000,
                  base_url: str | None = None, drafts: bool = True, out: TextIO = sys.stdout,
-                 quiet: float = 0.03, max_wait: float = 0.5, recheck: float = 1.0) -> None:
+                 quiet: float = 0.03, settle: float | None = None, max_wait: float = 0.5,
+                 recheck: float = 1.0) -> None:
         self.out = out
         self.root = Path(site_root).resolve()
         self.state = PreviewState(Rebuilder(self.root, base_url=base_url, drafts=drafts), self.log)
@@ -323,7 +325,7 @@ class Preview:
         bound_host, bound_port = self.server.server_address[:2]
         self.host = bound_host.decode() if isinstance(bound_host, bytes | bytearray) else str(bound_host)
         self.port = int(bound_port)
-        self.debouncer = Debouncer(self._rebuild, quiet=quiet, max_wait=max_wait)
+        self.debouncer = Debouncer(self._rebuild, quiet=quiet, settle=settle, max_wait=max_wait)
         self.watch = SiteWatch(self.root, self.debouncer, self._output, recheck=recheck)
         # A due article is a change of content/ as a whole: the articles are selected again, at the new moment.
         self.due = DueTimer(lambda: self.debouncer.add([Change(Kind.CONTENT, "content")]))

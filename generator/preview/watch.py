@@ -1,11 +1,11 @@
-"""When to rebuild: debouncing and watchdog glue.
+"""What changed: watchdog glue.
 
 `SiteWatch` watches the site folder: its own entries (site.yaml, and the
 content/, templates/ and static/ folders appearing, going, being replaced or
 re-linked) and, recursively, each of those folders where it really is (a
 symbolic link is followed to its target). Every event is classified by its path
 in the site (`engine.changes.classify`, a pure function tested on its own) into
-a `Debouncer`; the debouncer's thread hands each burst, once it has gone quiet,
+a `Debouncer` (`preview.debounce`), with whether it left its file saved whole; the debouncer's thread hands each burst, once it has gone quiet,
 to the rebuild callback. When the watcher cannot tell what happened (a watched
 folder replaced or re-linked, the kernel's event queue overflowing), the
 debouncer is asked for a full rescan instead, once the new folders are watched.
@@ -16,115 +16,16 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 import traceback
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 
-from generator.engine.changes import Change, ChangeSet, Kind, classify
-
-
-class Debouncer:
-    """Collects changes; calls `callback(ChangeSet)` once a burst has been quiet for `quiet` s.
-
-    After `rescan()`, the burst is handed over as `callback(None)`: build
-    everything again from what is on disk, as at start-up.
-
-    A burst that never goes quiet is still flushed after `max_wait` s, so a
-    steady trickle of events cannot starve the rebuild. The callback runs on
-    the debouncer's own thread, one call at a time; changes that arrive while
-    it runs form the next burst.
-    """
-
-    def __init__(self, callback: Callable[[ChangeSet | None], object], *, quiet: float = 0.03,
-                 max_wait: float = 0.5, clock: Callable[[], float] = time.monotonic) -> None:
-        self._callback = callback
-        self._quiet, self._max_wait, self._clock = quiet, max_wait, clock
-        self._pending: set[Change] = set()
-        self._rescan = False
-        self._first = self._last = 0.0
-        self._cond = threading.Condition()
-        self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="digest-debounce", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def add(self, changes: Iterable[Change]) -> None:
-        new = [c for c in changes if c.kind is not Kind.IGNORED]
-        if not new:
-            return
-        with self._cond:
-            self._note()
-            self._pending.update(new)
-
-    def rescan(self) -> None:
-        """Ask for a full rebuild from disk (with the same quiet period as any burst)."""
-        with self._cond:
-            self._note()
-            self._rescan = True
-
-    def _note(self) -> None:
-        """Something arrived now. Hold the lock."""
-        now = self._clock()
-        if not self._busy():
-            self._first = now
-        self._last = now
-        self._cond.notify()
-
-    def _busy(self) -> bool:
-        return bool(self._pending) or self._rescan
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopped = True
-            self._cond.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
-
-    def _take_if_due(self) -> tuple[bool, ChangeSet | None, float]:
-        """(True, the pending batch or None for a rescan, 0) if it is due, else (False, None, seconds until it
-        is). Hold the lock."""
-        wait = min(self._last + self._quiet, self._first + self._max_wait) - self._clock()
-        if wait > 0:
-            return False, None, wait
-        batch = None if self._rescan else ChangeSet(frozenset(self._pending))
-        self._pending.clear()
-        self._rescan = False
-        return True, batch, 0.0
-
-    def _next_batch_nowait(self) -> ChangeSet | None:
-        """The pending batch if it is due now, else None (for tests and callers that poll)."""
-        with self._cond:
-            return self._take_if_due()[1] if self._busy() else None
-
-    def _next_batch(self) -> tuple[bool, ChangeSet | None]:
-        """(True, the next batch or None for a rescan), or (False, None) once stopped."""
-        with self._cond:
-            while not self._stopped:
-                if not self._busy():
-                    self._cond.wait()
-                    continue
-                due, batch, wait = self._take_if_due()
-                if due:
-                    return True, batch
-                self._cond.wait(timeout=wait)
-            return False, None
-
-    def _run(self) -> None:
-        while True:
-            running, batch = self._next_batch()
-            if not running:
-                return
-            try:
-                self._callback(batch)
-            except Exception:  # never let one bad batch stop the watching
-                traceback.print_exc()
+from generator.engine.changes import Change, Kind, classify
+from generator.preview.debounce import Debouncer
 
 
 # The site's folders that are watched recursively, wherever they really are.
@@ -159,14 +60,14 @@ class _Folder(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return
-        for raw in _paths(event):
+        for raw, whole in _paths(event):
             try:
                 rel = Path(raw).relative_to(self._real)
             except ValueError:
                 continue
             if rel == Path(".") and event.event_type in _COMING_AND_GOING:
                 self._site.wake(self._name)  # the folder itself went or moved: follow it
-            self._site.record(Path(self._name) / rel)
+            self._site.record(Path(self._name) / rel, whole)
 
 
 class _Root(FileSystemEventHandler):
@@ -178,20 +79,27 @@ class _Root(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        for raw in _paths(event):
+        for raw, whole in _paths(event):
             path = Path(raw)
             if path.parent != self._site.root:
                 continue
             if path.name in WATCHED and event.event_type in _COMING_AND_GOING:
                 self._site.wake(path.name)
-            self._site.record(Path(path.name))
+            self._site.record(Path(path.name), whole)
 
 
-def _paths(event: FileSystemEvent) -> list[str]:
-    paths = [event.src_path]
+# Whether a file event leaves its file saved whole: closed after writing, or renamed into place (True); being
+# written, or gone, perhaps to come back (a save that moves the old file away first) (False).
+_WHOLE = {"closed": True, "created": False, "modified": False, "deleted": False, "moved": False}
+
+
+def _paths(event: FileSystemEvent) -> list[tuple[str, bool | None]]:
+    """The paths an event names, each with whether it leaves that file saved whole (None: a folder's event)."""
+    whole = None if event.is_directory else _WHOLE.get(event.event_type)
+    paths = [(os.fsdecode(event.src_path), whole)]
     if getattr(event, "dest_path", ""):
-        paths.append(event.dest_path)  # a save by rename lands here
-    return [os.fsdecode(p) for p in paths]
+        paths.append((os.fsdecode(event.dest_path), None if whole is None else True))  # a save by rename
+    return paths
 
 
 class _Overflow(logging.Handler):
@@ -259,12 +167,13 @@ class SiteWatch:
         """Site folder name -> the real folder watched for it."""
         return {name: target[0] for name, (target, _w) in sorted(self._watches.items())}
 
-    def record(self, rel: Path) -> None:
-        """An event at `rel` (relative to the site folder): classified by its path, handed to the debouncer."""
+    def record(self, rel: Path, whole: bool | None = None) -> None:
+        """An event at `rel` (relative to the site folder): classified by its path, handed to the debouncer
+        with whether it left the file saved whole (`Debouncer.add`)."""
         path = self.root / rel
         kind = classify(path, self.root, self._output())
         if kind is not Kind.IGNORED:
-            self._debouncer.add([Change(kind, rel.as_posix())])
+            self._debouncer.add([Change(kind, rel.as_posix())], whole=whole)
 
     def wake(self, name: str) -> None:
         """Folder `name` appeared, went, moved or was re-linked: watch it again now, even where it seems the same
@@ -318,58 +227,4 @@ class SiteWatch:
                 if self.sync() or lost:
                     self._debouncer.rescan()
             except Exception:  # never let one bad look stop the watching
-                traceback.print_exc()
-
-
-class DueTimer:
-    """Calls `callback()` at a moment of the wall clock (the next future article's date), on its own thread.
-
-    `set(moment)` replaces the moment (None: nothing is due); once it has come
-    the callback runs and the moment is cleared, until the next `set`. The
-    thread wakes at least every `check` s, so a clock that jumps (a machine
-    woken from sleep, the time set by hand) is noticed.
-    """
-
-    def __init__(self, callback: Callable[[], object], *, check: float = 30.0) -> None:
-        self._callback, self._check = callback, check
-        self._moment: datetime | None = None
-        self._cond = threading.Condition()
-        self._stopped = False
-        self._thread = threading.Thread(target=self._run, name="digest-due", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def set(self, moment: datetime | None) -> None:
-        with self._cond:
-            self._moment = moment
-            self._cond.notify()
-
-    @property
-    def moment(self) -> datetime | None:
-        return self._moment
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopped = True
-            self._cond.notify()
-        if self._thread.is_alive():
-            self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._stopped:
-                    moment = self._moment
-                    if moment is not None:
-                        left = (moment - datetime.now(moment.tzinfo)).total_seconds()
-                        if left <= 0:
-                            self._moment = None
-                            break
-                    self._cond.wait(timeout=self._check if moment is None else min(left, self._check))
-                if self._stopped:
-                    return
-            try:
-                self._callback()
-            except Exception:  # never let one bad call stop the timer
                 traceback.print_exc()
