@@ -12,7 +12,7 @@ What a cached value depends on is part of its key: `parse_key` (digest's code,
 `site.yaml`, the site's location) for parsed articles, `render_key` (that, plus
 every template, the base URL, drafts and the output folder) for the rest.
 
-Compiled templates are kept too (`TemplateCache`, Jinja's bytecode cache, each
+Compiled templates are kept too (`bytecode.TemplateCache`, Jinja's bytecode cache, each
 file signed like the rest): a build that renders a few pages after an edit
 does not compile the templates from their source again.
 """
@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import babel
-import jinja2
 
 from generator import __version__
 from generator.pages.theme import theme_dir
@@ -159,29 +158,3 @@ def render_key(config: SiteConfig, *, base_url: str | None, drafts: bool, output
     _tree_hash(h, config.templates_dir)
     _tree_hash(h, theme_dir("templates"))
     return h.digest()
-
-
-class TemplateCache(jinja2.BytecodeCache):
-    """Jinja's compiled templates in the cache folder, signed like every cache file (loading bytecode runs it).
-
-    Jinja keys each template by its name and file and rejects bytecode compiled from other source text or
-    by another Jinja or Python; digest's own code (which sets the environment's options) is checked too, so a
-    template edited, or a new digest, never runs stale bytecode.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        stored = load(self._path(bucket))
-        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == code_hash() and isinstance(stored[1], bytes):
-            bucket.bytecode_from_string(stored[1])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            save(self._path(bucket), (code_hash(), bucket.bytecode_to_string()))
-        except OSError:
-            pass  # a cache that cannot be written costs time next build, never a failed build
-
-    def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
-        return self.folder / f"template-{bucket.key}"

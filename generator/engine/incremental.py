@@ -54,8 +54,6 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
-import jinja2
-
 from generator.engine import search
 from generator.engine.changes import ChangeSet
 from generator.engine.detect import Inputs, scan
@@ -69,6 +67,8 @@ from generator.site.config import SiteConfig
 from generator.site.model import Article, Site, make_site
 
 if TYPE_CHECKING:
+    import jinja2
+
     from generator.engine.parallel import Memo, Parsed
 
 

@@ -9,7 +9,7 @@ articles left out. Parsed articles are kept beside it. A `Store` keeps both:
 - `DiskStore`, `.digest-cache/` in the site folder (`digest build`): the state
   in one signed file, the articles in `SHARDS` more, so that one edit rewrites
   one shard; the articles are read only when a build needs them; and the
-  compiled templates (`bytecode`, `cache.TemplateCache`);
+  compiled templates (`bytecode`, `bytecode.TemplateCache`);
 - `MemoryStore` (`digest serve`, and builds without a cache): the state and the
   articles as objects, and a `Warm` part that cannot be saved: the last site,
   its views, the template environment and each page's template, context and
@@ -97,13 +97,21 @@ class DiskStore:
 
     warm: Warm | None = None  # nothing of a build but its state and articles survives the process
     remember_pages: bool = False
-    bytecode: jinja2.BytecodeCache | None
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.bytecode = cache.TemplateCache(folder)
+        self._bytecode: jinja2.BytecodeCache | None = None
         self._old: dict[str, Article] = {}
         self._bundles: set[str] = set()  # the index bundles whose files the last build left in `folder`
+
+    @property
+    def bytecode(self) -> jinja2.BytecodeCache:
+        """Where compiled templates are kept (`bytecode.TemplateCache`), made when a build first renders."""
+        if self._bytecode is None:
+            from generator.engine.bytecode import TemplateCache
+
+            self._bytecode = TemplateCache(self.folder)
+        return self._bytecode
 
     def search_files(self) -> search.Loader:
         """Kept bundles' files, from `folder` (the state holds only their names and page hashes)."""
