@@ -31,7 +31,7 @@ Stamps = dict[str, tuple[int, int, int]]  # output file -> (mtime_ns, size, inod
 
 class Recorded(Stamps):
     """What `OutputFolder` records of its output: each file's stamp, and the folders of the output and of its
-    spare as the build left them (`listings`, a `publish.stage.Listings`), so the next build need not list them."""
+    spare as the build left them (`listings`, a `publish.listing.Listings`), so the next build need not list them."""
 
     listings: Listings = {}
 

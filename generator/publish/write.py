@@ -91,7 +91,7 @@ class Publish:
                  known: Listings | None = None) -> None:
         self.output = output.resolve()
         self.keep = set(keep)
-        self.known = known  # the output's and the spare's folders as the last build left them (`stage.Listing`)
+        self.known = known  # the output's and the spare's folders as the last build left them (`listing.Listings`)
         self.listings: Listings = {}  # after `finish`, the same for the next build
         self.names: set[str] = set()
         self.previous: set[str] = set()
