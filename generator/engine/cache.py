@@ -71,11 +71,11 @@ def _mac(key: bytes, payload: bytes | memoryview) -> bytes:
     return hmac.new(key, payload, hashlib.sha256).digest()
 
 
-def save(path: Path, value: Any) -> None:
-    """Write `value` atomically with a signed header (nothing is written without a key)."""
+def save(path: Path, value: Any) -> int:
+    """Write `value` atomically with a signed header (nothing is written without a key). The payload's size."""
     key = secret()
     if key is None:
-        return
+        return 0
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -86,6 +86,7 @@ def save(path: Path, value: Any) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    return len(payload)
 
 
 def load(path: Path) -> Any:

@@ -325,16 +325,21 @@ def _page_of(files: Mapping[str, bytes], sink: Sink) -> Any:
 
 
 def _content(inputs: Inputs, parsed: Mapping[str, Parsed]) -> dict[str, Any]:
-    """What the state records of each content file: (stamp, content hash)."""
+    """What the state records of each content file: (stamp, content hash); the last build's pair where it is
+    the same (a `DiskStore` writes only what is not the last state's)."""
     prev = inputs.previous
     recorded = prev.content if prev is not None else {}
     if prev is not None and len(inputs.stamps) < len(inputs.listing):  # only the named files were looked at
         content = dict(recorded)
         for rel, stamp in inputs.stamps.items():
-            content[rel] = (stamp, parsed[rel][0] if rel in parsed else recorded[rel][1])
+            content[rel] = _same((stamp, parsed[rel][0] if rel in parsed else recorded[rel][1]), recorded.get(rel))
         return content
-    return {rel: (inputs.stamps[rel], parsed[rel][0] if rel in parsed else recorded[rel][1])
+    return {rel: _same((inputs.stamps[rel], parsed[rel][0] if rel in parsed else recorded[rel][1]), recorded.get(rel))
             for rel in inputs.listing}
+
+
+def _same(new: Any, old: Any) -> Any:
+    return old if old == new else new
 
 
 class _Silent:

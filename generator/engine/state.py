@@ -7,9 +7,14 @@ related), the rendered outputs, what the sink recorded of its output, and the
 articles left out. Parsed articles are kept beside it. A `Store` keeps both:
 
 - `DiskStore`, `.digest-cache/` in the site folder (`digest build`): the state
-  in one signed file, the articles in `SHARDS` more, so that one edit rewrites
+  in two signed files, the articles in `SHARDS` more, so that one edit rewrites
   one shard; the articles are read only when a build needs them; and the
-  compiled templates (`bytecode`, `bytecode.TemplateCache`);
+  compiled templates (`bytecode`, `bytecode.TemplateCache`). The state's large
+  parts (`BASE`: every content file's stamp, the outputs, what the sink
+  recorded, the structure) are kept in `state-base` as some build left them,
+  and `state` holds the rest with a patch a build since (`delta`): after an
+  edit, a build writes what changed of them, not 10 MB again. Each of those
+  builds adds its patch, until the patches are worth writing the base anew;
 - `MemoryStore` (`digest serve`, and builds without a cache): the state and the
   articles as objects, and a `Warm` part that cannot be saved: the last site,
   its views, the template environment and each page's template, context and
@@ -19,13 +24,15 @@ articles left out. Parsed articles are kept beside it. A `Store` keeps both:
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.engine import cache, search
+from generator.engine import cache, delta, search
 from generator.engine.sources import Stamp
 from generator.engine.totals import Totals
 from generator.site.model import Article
@@ -37,6 +44,10 @@ if TYPE_CHECKING:  # only named in `Warm`'s fields: a build that loads a state r
     from generator.pages.context import Views
 
 SHARDS = 16  # parsed articles are kept in this many files, so one edit rewrites one of them
+# The parts of a `State` kept in `state-base` (the rest is small, and written whole each build).
+BASE = ("content", "generated", "recorded", "order", "structure")
+PATCHES = 64  # a `DiskStore` writes the base anew rather than keep more patches than this,
+PATCH_SHARE = 8  # or patches of more than 1/PATCH_SHARE of its size
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,7 @@ class DiskStore:
         self._bytecode: jinja2.BytecodeCache | None = None
         self._old: dict[str, Article] = {}
         self._bundles: set[str] = set()  # the index bundles whose files the last build left in `folder`
+        self._base: _Base | None = None  # the state's large parts as loaded (or saved), and how they are kept
 
     @property
     def bytecode(self) -> jinja2.BytecodeCache:
@@ -118,9 +130,25 @@ class DiskStore:
         return search.cached_files(self.folder)
 
     def load(self) -> State | None:
-        state = cache.load(self.folder / "state")
-        if not isinstance(state, State):
+        """The last build's state: `state-base` with the patches `state` holds made to it, and the rest.
+        None when either file is missing, foreign, or not of the same build (a crash between the two writes)."""
+        stored = cache.load(self.folder / "state")
+        if not (isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[3], State)):
             return None
+        token, size, blobs, rest = stored
+        base = cache.load(self.folder / "state-base")
+        if not (isinstance(base, tuple) and len(base) == 2 and base[0] == token and isinstance(base[1], dict)
+                and base[1].keys() == set(BASE) and isinstance(blobs, tuple)):
+            return None
+        parts, owned = base[1], dict[int, Any]()
+        try:
+            for blob in blobs:
+                for name, patch in pickle.loads(blob).items():
+                    parts[name] = delta.apply(parts[name], patch, owned)
+            state = dataclasses.replace(rest, **parts)
+        except Exception:  # signed by us yet not of this digest's making: no state, every page built
+            return None
+        self._base = _Base(token, size, blobs, parts)
         kept = getattr(state, "search", None)  # a state an older digest wrote may lack it (its keys differ too)
         if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], search.Indexer):
             self._bundles = set(kept[1].bundles)
@@ -156,7 +184,37 @@ class DiskStore:
             index = (key, search.without_files(indexer))
         elif self._bundles:  # the index is gone (`search: false`): so are its files
             search.save_bundles(self.folder, search.Indexer(), self._bundles)
-        cache.save(self.folder / "state", _with_tokens(state, tuple(tokens), index))
+        self._save_state(_with_tokens(state, tuple(tokens), index))
+
+    def _save_state(self, state: State) -> None:
+        """`state-base` (when there is none of this store's, or the patches have grown), then `state`: the rest
+        of `state`, with a patch of its large parts from the base's, the last build's patches then this one's."""
+        parts = {name: getattr(state, name) for name in BASE}
+        blank: dict[str, Any] = dict.fromkeys(BASE)
+        rest = dataclasses.replace(state, **blank)
+        base = self._base
+        if base is not None:
+            patch = {name: p for name in BASE if (p := delta.diff(base.parts[name], parts[name])) is not None}
+            blobs = (*base.blobs, pickle.dumps(patch, protocol=pickle.HIGHEST_PROTOCOL)) if patch else base.blobs
+            if len(blobs) <= PATCHES and sum(map(len, blobs)) * PATCH_SHARE <= base.size:
+                cache.save(self.folder / "state", (base.token, base.size, blobs, rest))
+                self._base = _Base(base.token, base.size, blobs, parts)
+                return
+        token = state.scanned_ns
+        size = cache.save(self.folder / "state-base", (token, parts))
+        cache.save(self.folder / "state", (token, size, (), rest))
+        self._base = _Base(token, size, (), parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Base:
+    """How a `DiskStore` keeps the state's large parts: `state-base` (`token`, the `size` of its payload) and the
+    patches since (`blobs`, pickled, oldest first), and those `parts` with every patch made to them."""
+
+    token: int
+    size: int
+    blobs: tuple[bytes, ...]
+    parts: dict[str, Any]
 
 
 def _with_tokens(state: State, tokens: tuple[int, ...], index: Any) -> State:
