@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from generator.publish import listing, stage
 from generator.publish.listing import Listings
-from generator.publish.output import MARKER
+from generator.publish.output import MARKER, previous_files
 from generator.publish.write import Publish, _spare
 from tests.test_write_listing import STEP, _change
 
@@ -73,6 +73,7 @@ def test_writes_from_known_trees_equal_writes_that_list_everything(tmp_path_fact
             known = _write(fast, site, keep, known)
             _write(slow, site, set(), None)
             assert _tree(fast) == _tree(slow) == {**site, **ours}
+            assert previous_files(fast) == previous_files(slow) == set(site)
             previous = site
             time.sleep(STEP)
             edits = spare_edits[step % 3]

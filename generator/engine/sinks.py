@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from generator.errors import DigestError
-from generator.publish.listing import Listings, shared
+from generator.publish.listing import Listings
 from generator.publish.output import MARKER, WriteStats, check_path, safe_join
 from generator.publish.write import Publish, check_output
 
@@ -109,7 +109,6 @@ class _ToFolder:
         for rel in self.recorded.keys() - self.keep:
             del stamps[rel]
         stamps.update(_stamps(self.target, [*(self.publish.names - stamps.keys()), MARKER]))
-        stamps = Recorded(shared(stamps))  # the paths the listings name, as the same strings
         stamps.listings = self.publish.listings
         return stats, stamps
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar
 
 # An entry of a folder tree: its kind ("file", "link" or "dir") and inode, as the folder listing gives them.
 Entry = tuple[str, int]
@@ -26,7 +24,6 @@ Stamp = tuple[int, int, int]  # a folder's inode, modification and change time
 # root; None: not to be trusted, listed again next time).
 Tree = tuple[dict[str, Entry], dict[str, Stamp | None]]
 Listings = dict[tuple[int, int], Tree]  # a tree's root folder (device, inode) -> the tree
-V = TypeVar("V")
 RACY_NS = 2_000_000_000  # a folder changed this recently when stamped may change again within its stamp
 
 
@@ -80,14 +77,6 @@ def list_tree(root: Path, known: Tree | None = None, *, like: Mapping[str, Entry
                 path = os.path.join(base, sub)
                 _walk(path, sub, os.lstat(path), index, stamps, racy, like)
     return index, stamps
-
-
-def shared(names: Mapping[str, V]) -> dict[str, V]:
-    """`names` with each key the one string object of its value (`sys.intern`): the output, its spare and the
-    files' stamps name the same paths, so that a build's record, pickled, holds each path once (a third of the
-    bytes, and a fourth of the time to save and load it)."""
-    intern = sys.intern
-    return {intern(rel): value for rel, value in names.items()}
 
 
 def _stamp(st: os.stat_result, racy: int) -> Stamp | None:

@@ -53,7 +53,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.durable import fsync_dir, fsync_path, syncfs
-from generator.publish.listing import Entry, Listings, list_tree, root_key, shared
+from generator.publish.listing import Entry, Listings, list_tree, root_key
 
 THREADS = 16
 CHUNK = 256  # entries per task: small enough to share out, big enough that a task's overhead is noise
@@ -157,11 +157,11 @@ class Filler:
         roots, renamed) are marked to be listed again."""
         out: Listings = {}
         if self.there_stamps:  # (a new stage: all its folders are new, listed by the next build)
-            stamps = shared(self.there_stamps)
+            stamps = dict(self.there_stamps)
             stamps.update(dict.fromkeys(self.touched & stamps.keys()))
-            out[root_key(self.output)] = (shared(self.there), stamps)
+            out[root_key(self.output)] = (self.there, stamps)
         if self.now_stamps:
-            out[root_key(spare)] = (shared(self.now), {**shared(self.now_stamps), "": None})
+            out[root_key(spare)] = (self.now, {**self.now_stamps, "": None})
         return out
 
     def _folders(self, rels: Iterable[str]) -> None:
