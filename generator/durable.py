@@ -21,6 +21,15 @@ def fsync_file(handle: IO[bytes]) -> None:
     os.fsync(handle.fileno())
 
 
+def fsync_path(path: str | Path) -> None:
+    """The bytes of the file at `path` on disk (it was written by another handle, now closed)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(folder: Path) -> None:
     """The folder's entries (a rename or unlink done in it) on disk."""
     try:

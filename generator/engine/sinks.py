@@ -105,7 +105,9 @@ class _ToFolder:
 
     def finish(self) -> tuple[WriteStats, Recorded]:
         stats = self.publish.finish()
-        stamps = Recorded((rel, stamp) for rel, stamp in self.recorded.items() if rel in self.keep)
+        stamps = Recorded(self.recorded)  # a copy, less the files not kept (sets: 10,000s of files, a few gone)
+        for rel in self.recorded.keys() - self.keep:
+            del stamps[rel]
         stamps.update(_stamps(self.target, [*(self.publish.names - stamps.keys()), MARKER]))
         stamps.listings = self.publish.listings
         return stats, stamps

@@ -47,18 +47,18 @@ def list_tree(root: Path, known: Tree | None = None, *, like: Mapping[str, Entry
         return index, stamps
     index, stamps = dict(known[0]), dict(known[1])
     redo = []
+    inside, lstat = os.path.join(base, ""), os.lstat  # strings, not joins: one call a folder, 10,000s of them
     for rel, stamp in known[1].items():
         try:
-            st = os.lstat(os.path.join(base, rel) if rel else base)
+            st = lstat(inside + rel if rel else base)
         except OSError:
             continue  # gone: the folder it was in has changed, and is listed again
         if stamp is None or stamp != (st.st_ino, st.st_mtime_ns, st.st_ctime_ns):
             redo.append((rel, st))
     if not redo:
         return index, stamps
-    kids: dict[str, list[str]] = {}
-    for rel in index:
-        kids.setdefault(rel.rpartition("/")[0], []).append(rel)
+    kids = _kids(index, {rel for rel, _ in redo})  # the entries of the folders listed again
+    every: list[dict[str, list[str]]] = []  # those of every folder, made when a folder is first gone
     for rel, st in sorted(redo, key=lambda r: (r[0].count("/") + bool(r[0]), r[0])):  # parents first
         if rel and index.get(rel, ("",))[0] != "dir" or not stat.S_ISDIR(st.st_mode):
             stamps.pop(rel, None)
@@ -66,7 +66,9 @@ def list_tree(root: Path, known: Tree | None = None, *, like: Mapping[str, Entry
         entries, subs = _list(rel, os.path.join(base, rel) if rel else base, like)
         for old in kids.get(rel, ()):
             if index[old][0] == "dir" and entries.get(old, ("",))[0] != "dir":
-                _drop(old, index, stamps, kids)
+                if not every:
+                    every.append(_kids(index, None))
+                _drop(old, index, stamps, every[0])
             index.pop(old, None)
         index.update(entries)
         stamps[rel] = _stamp(st, racy)
@@ -96,6 +98,18 @@ def _walk(folder: str, rel: str, st: os.stat_result, index: dict[str, Entry], st
         for sub in subs:
             path = os.path.join(folder, sub.rpartition("/")[2])
             stack.append((path, sub, os.lstat(path)))
+
+
+def _kids(index: Mapping[str, Entry], folders: set[str] | None) -> dict[str, list[str]]:
+    """The entries of each of `folders` (None: of every folder) by relative path, from `index`."""
+    kids: dict[str, list[str]] = {rel: [] for rel in folders} if folders is not None else {}
+    for rel in index:
+        parent = rel.rpartition("/")[0]
+        if folders is None:
+            kids.setdefault(parent, []).append(rel)
+        elif parent in folders:
+            kids[parent].append(rel)
+    return kids
 
 
 def _drop(rel: str, index: dict[str, Entry], stamps: dict[str, Stamp | None], kids: Mapping[str, list[str]]) -> None:

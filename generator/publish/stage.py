@@ -18,7 +18,11 @@ space. The stage is either
   the next one.
 
 A file in the stage is never written in place (it may share its inode with
-the live site): it is unlinked first and created anew.
+the live site): it is unlinked first and created anew. Before the swap, what
+the filling changed goes to disk (`Filler.sync`): when it is a few files and
+folders, each with an `fsync` (the rest is as the last build left it, on disk
+before that build's swap), so an edit does not wait for what other programs
+left unwritten; otherwise the whole file system at once.
 
 Both trees are known folder by folder from the last build (`listing.Tree`,
 kept in the engine's state): a folder whose inode, modification and change times are
@@ -48,10 +52,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from generator.durable import fsync_dir, fsync_path, syncfs
 from generator.publish.listing import Entry, Listings, list_tree, root_key
 
 THREADS = 16
 CHUNK = 256  # entries per task: small enough to share out, big enough that a task's overhead is noise
+FEW = 256  # files and folders to make durable one by one, past which one `syncfs` costs less
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +81,17 @@ class Filler:
         self.stage, self.output, self.marker = stage, output, marker
         known = known or {}
         self.now, self.now_stamps = list_tree(output, known.get(root_key(output))) if live else ({}, {})
-        self.there, self.there_stamps = ({}, {}) if fresh else list_tree(stage, known.get(root_key(stage)),
-                                                                        like=self.now)
+        before = None if fresh else known.get(root_key(stage))
+        self.there, self.there_stamps = ({}, {}) if fresh else list_tree(stage, before, like=self.now)
         self.touched: set[str] = {""}  # the stage's folders whose entries the filling changed (the root: the marker)
-        self.foreign = _foreign(self.now, previous | {marker})
-        self.carried = frozenset(rel for rel in kept if rel in previous and self.now.get(rel, ("",))[0] == "file")
-        self.made = {rel for rel, (kind, _) in self.there.items() if kind == "dir"}
+        # The stage's folders that changed since the last build left them (a killed build's work, a hand's): their
+        # entries may not be on disk yet. None: which is not known (a new stage, no listing): all of them.
+        self.unsure = None if before is None else _changed(before[1], self.there_stamps)
+        self.wrote: list[str] = []  # the files made with new bytes (their data is not on disk yet)
+        files, links, folders = _kinds(self.now)
+        self.foreign = _foreign(files | links, folders, self.now, previous, marker)
+        self.carried = frozenset(kept & previous & files)
+        self.made = _kinds(self.there)[2]
         self.names: set[str] = set()
         self.put = _Put(stage, output, previous if live else set(), self.now, self.there)
         self.pool = ThreadPoolExecutor(THREADS)
@@ -101,22 +112,25 @@ class Filler:
         try:
             written = 0
             for future in self.written:
-                count, changed = future.result()
-                written += count
+                wrote, changed = future.result()
+                written += len(wrote)
+                self.wrote += wrote
                 self.touched.update(_parent(rel) for rel in changed)
             carried = self.carried - self.names
             foreign = self.foreign
-            links = sorted(rel for rel in {*carried, *(r for r, kind in foreign.items() if kind != "dir")}
+            # Only the entries where the stage is not the output may need carrying over (sets, not a loop).
+            differ = {rel for rel, _ in self.now.items() - self.there.items()}
+            links = sorted(rel for rel in (carried | {r for r, kind in foreign.items() if kind != "dir"}) & differ
                            if not self.put.already(rel))
             self._folders([*links, *(f"{rel}/" for rel, kind in foreign.items() if kind == "dir")])
-            list(self.pool.map(self.put.links, _chunks(links)))
+            for copied in self.pool.map(self.put.links, _chunks(links)):
+                self.wrote += copied
             self.touched.update(_parent(rel) for rel in links)
             wanted = {*self.names, *carried, *foreign, self.marker}
-            folders = {rel for rel, kind in foreign.items() if kind == "dir"}
-            for rel in wanted:
-                folders.update(_parents(rel))
+            folders = _folders_of(wanted, {rel for rel, kind in foreign.items() if kind == "dir"})
             self.touched.update(_parent(rel) for rel in _prune(self.stage, self.there, wanted, folders))
             self.put.replace(self.marker, marker_bytes(self.names | carried))
+            self.wrote.append(self.marker)
         finally:
             self.close()
         return Filled(written=written, unchanged=len(self.names) - written + len(carried), carried=carried)
@@ -124,15 +138,28 @@ class Filler:
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def sync(self) -> None:
+        """After `finish`: the next site on disk before it is swapped in. What this build changed (the files it
+        wrote, the folders whose entries it or anything since the last build changed), each with an `fsync`
+        when they are few; else the whole file system at once (`syncfs`). Every other entry is as the last
+        build left it, which put it on disk before its own swap."""
+        if self.unsure is None or len(self.wrote) + len(self.touched) + len(self.unsure) > FEW:
+            syncfs(self.stage)
+            return
+        for rel in self.wrote:
+            fsync_path(self.put.at(self.stage, rel))
+        for rel in sorted(self.touched | self.unsure, key=lambda r: (-r.count("/") - bool(r), r)):  # inner first
+            fsync_dir(Path(self.put.at(self.stage, rel)) if rel else self.stage)
+
     def listings(self, spare: Path) -> Listings:
         """After `finish` and the swap (the stage is the output, the output of before is `spare`): what the next
         build needs to know the two trees without listing them. The folders the filling changed (and the two
         roots, renamed) are marked to be listed again."""
         out: Listings = {}
         if self.there_stamps:  # (a new stage: all its folders are new, listed by the next build)
-            touched = self.touched
-            out[root_key(self.output)] = (self.there, {rel: None if rel in touched else stamp
-                                                       for rel, stamp in self.there_stamps.items()})
+            stamps = dict(self.there_stamps)
+            stamps.update(dict.fromkeys(self.touched & stamps.keys()))
+            out[root_key(self.output)] = (self.there, stamps)
         if self.now_stamps:
             out[root_key(spare)] = (self.now, {**self.now_stamps, "": None})
         return out
@@ -169,30 +196,30 @@ class _Put:
             return os.readlink(self._at(self.stage, rel)) == os.readlink(self._at(self.output, rel))
         return mine == theirs
 
-    def files(self, files: Mapping[str, bytes]) -> tuple[int, list[str]]:
-        """Put each of `files` in place (linked when its bytes are the output's): how many were written, and
-        the files put in place (those that were not already)."""
-        written, changed = 0, []
+    def files(self, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
+        """Put each of `files` in place (linked when its bytes are the output's): those written (or copied),
+        and those put in place (that were not already)."""
+        written: list[str] = []
+        changed = []
         for rel, data in files.items():
             old = self._at(self.output, rel)
             if rel in self.previous and same_bytes(old, data):
                 if not self.already(rel):
-                    self._link(rel)
+                    if self._link(rel):
+                        written.append(rel)
                     changed.append(rel)
             else:
                 new = self._at(self.stage, rel)
                 if rel in self.there:
                     _clear(new)
                 _create(new, data)
-                written += 1
+                written.append(rel)
                 changed.append(rel)
         return written, changed
 
-    def links(self, rels: Sequence[str]) -> int:
-        """Carry each of `rels` over from the output (a file, or a symbolic link)."""
-        for rel in rels:
-            self._link(rel)
-        return 0
+    def links(self, rels: Sequence[str]) -> list[str]:
+        """Carry each of `rels` over from the output (a file, or a symbolic link): those copied."""
+        return [rel for rel in rels if self._link(rel)]
 
     def replace(self, rel: str, data: bytes) -> None:
         """Write `rel` whole or not at all (a killed build leaves the old one)."""
@@ -202,23 +229,28 @@ class _Put:
         _create(temp, data)
         os.replace(temp, target)
 
-    def _link(self, rel: str) -> None:
+    def _link(self, rel: str) -> bool:
+        """Put the output's `rel` in the stage: hard-linked, else copied (True: copied, new bytes on disk)."""
         old, new = self._at(self.output, rel), self._at(self.stage, rel)
         if rel in self.there:
             _clear(new)
         if self.now[rel][0] == "link":
             os.symlink(os.readlink(old), new)
-            return
+            return False
         try:
             os.link(old, new)
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EXDEV):
                 raise
             shutil.copy2(old, new)
+            return True
+        return False
 
     @staticmethod
     def _at(root: Path, rel: str) -> str:
         return os.path.join(root, *rel.split("/"))
+
+    at = _at
 
 
 def _clear(path: str | Path) -> None:
@@ -255,31 +287,49 @@ def same_bytes(path: str | Path, data: bytes) -> bool:
         return False
 
 
-def _foreign(index: dict[str, Entry], digests: set[str]) -> dict[str, str]:
-    """The files and links ("file") and empty folders ("dir") of an output's `index` that digest did not
-    write (are not in `digests`)."""
-    parents = {rel.rpartition("/")[0] for rel in index}
-    found = {rel: "file" for rel, (kind, _) in index.items() if kind != "dir" and rel not in digests}
-    found.update((rel, "dir") for rel, (kind, _) in index.items() if kind == "dir" and rel not in parents)
+def _changed(before: Mapping[str, object], after: Mapping[str, object]) -> set[str]:
+    """The folders whose stamp is not the one recorded `before` (or was not trusted then)."""
+    changed = {rel for rel, _ in after.items() - before.items()}
+    changed.update(rel for rel, stamp in before.items() if stamp is None and rel in after)
+    return changed
+
+
+def _kinds(index: Mapping[str, Entry]) -> tuple[set[str], set[str], set[str]]:
+    """The files, links and folders of a tree's `index`."""
+    kinds: dict[str, set[str]] = {"file": set(), "link": set(), "dir": set()}
+    for rel, (kind, _) in index.items():
+        kinds[kind].add(rel)
+    return kinds["file"], kinds["link"], kinds["dir"]
+
+
+def _foreign(entries: set[str], folders: set[str], index: Mapping[str, Entry], previous: set[str],
+             marker: str) -> dict[str, str]:
+    """The files and links ("file") and empty folders ("dir") of an output's `index` (its `entries`, files
+    and links, and its `folders`) that digest did not write (are not in `previous`, nor the `marker`)."""
+    found = dict.fromkeys(entries - previous - {marker}, "file")
+    full = {rel.rpartition("/")[0] for rel in index}
+    found.update(dict.fromkeys(folders - full, "dir"))
     return found
+
+
+def _folders_of(wanted: set[str], folders: set[str]) -> set[str]:
+    """`folders` and every folder an entry of `wanted` or of `folders` lies in."""
+    level = {rel.rpartition("/")[0] for rel in wanted | folders if "/" in rel}
+    out = set(folders)
+    while level:
+        out |= level
+        level = {rel.rpartition("/")[0] for rel in level if "/" in rel} - out
+    return out
 
 
 def _prune(stage: Path, there: dict[str, Entry], wanted: set[str], folders: set[str]) -> list[str]:
     """Remove from `stage` every entry of its index `there` (taken before the stage was filled) that is
-    neither `wanted` nor one of the `folders`; entries the filling replaced (a file where a folder was,
-    or the other way round) stay. The entries removed (not those inside a removed folder)."""
-    gone: set[str] = set()
+    neither `wanted` nor one of the `folders`, unless it lies in a folder that is not one of the `folders`
+    (removed whole, or carried over as it is); entries the filling replaced (a file where a folder was, or
+    the other way round) stay. The entries removed (not those inside a removed folder)."""
     removed = []
-    for rel in sorted(there, key=lambda r: (r.count("/"), r)):
-        if rel.rpartition("/")[0] in gone:
-            gone.add(rel)
-        elif there[rel][0] == "dir":
-            if rel not in folders:
-                if rel not in wanted:
-                    _clear(os.path.join(stage, *rel.split("/")))
-                    removed.append(rel)
-                gone.add(rel)
-        elif rel not in wanted and rel not in folders:
+    for rel in sorted(there.keys() - wanted - folders, key=lambda r: (r.count("/"), r)):
+        if all(parent in folders for parent in _parents(rel)):
             _clear(os.path.join(stage, *rel.split("/")))
             removed.append(rel)
     return removed

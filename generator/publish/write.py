@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from generator.durable import fsync_dir, syncfs
+from generator.durable import fsync_dir
 from generator.errors import DigestError
 from generator.publish.inplace import write_in_place
 from generator.publish.listing import Listings
@@ -159,7 +159,7 @@ class Publish:
             filler, self.filler = self.filler, None
             try:
                 filled = filler.finish(marker_bytes)
-                syncfs(self.stage)  # the whole next site on disk before it is swapped in
+                filler.sync()  # the whole next site on disk before it is swapped in
                 swapped = _swap(self.stage, self.output)
                 fsync_dir(self.output.parent)  # and the swap itself
             except BaseException:
