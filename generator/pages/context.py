@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from generator.pages import search
+from generator.pages.cards import Cards, minutes
 from generator.pages.editions import Edition, make_editions
 from generator.site import urls as u
 from generator.site.config import SiteConfig
@@ -28,7 +29,6 @@ Context = dict[str, Any]
 HOME_LATEST = 5  # the lead story and the next four: above the fold
 HOME_PER_TOPIC = 3  # then each topic's newest not already shown
 HOME_TAGS = 24
-WORDS_PER_MINUTE = 230
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +81,9 @@ def make_views(config: SiteConfig, site: Site, urls: u.Urls, *, lazy: bool = Fal
         # The search page (its box is in every page's header), or None with `search: false`.
         "search": {"href": urls.href(search.SEARCH), "strings": search.strings_in(language)} if config.search else None,
     }
-    cards = _Cards(site.articles, urls, topics, language)
+    cards = Cards(site.articles, urls, topics, language)
     if not lazy:
-        cards.update((key, _card(a, urls, topics[a.topic], language)) for key, a in site.articles.items())
+        cards.update((key, cards.make(a)) for key, a in site.articles.items())
     edition_of = {key: i for i, e in enumerate(editions) for key in e.articles}
     return Views(config, site, urls, common, cards, language, editions, MappingProxyType(edition_of))
 
@@ -101,10 +101,6 @@ def date_iso(article: Article) -> str:
     return article.date.isoformat() if article.has_time else article.date.date().isoformat()
 
 
-def _minutes(a: Article) -> int:
-    return max(1, round(a.words / WORDS_PER_MINUTE))
-
-
 def listing(a: Article) -> tuple[Any, ...]:
     """All that pages other than the article's own show of it, or use to place it in lists (`placement`).
 
@@ -112,7 +108,7 @@ def listing(a: Article) -> tuple[Any, ...]:
     fields; an edit that leaves them equal can change no page but the article's
     own and the feeds that carry its full text.
     """
-    return (*placement(a), a.title, a.highlights, a.summary, _minutes(a))
+    return (*placement(a), a.title, a.highlights, a.summary, minutes(a))
 
 
 def placement(a: Article) -> tuple[Any, ...]:
@@ -120,30 +116,6 @@ def placement(a: Article) -> tuple[Any, ...]:
     of tags made from datelines), neighbours and related articles. An edit that leaves it equal changes
     only the pages that show the article (`plan.plan_showing`)."""
     return (a.key, a.id, a.date, a.has_time, a.topic, a.tags, a.dateline, a.draft)
-
-
-def _card(a: Article, urls: u.Urls, topic: Mapping[str, str], lang: Language) -> Context:
-    return {
-        "key": a.key, "title": a.title, "href": urls.href(a.key), "date": lang.date(a.date, a.has_time),
-        "iso": date_iso(a), "topic": topic, "dateline": a.dateline, "highlights": a.highlights,
-        "summary": a.summary, "reading": lang.plural("min_read", _minutes(a)),
-        # One label wherever a draft is listed (cards, lists, archive; feeds prefix their titles with it).
-        "draft": lang.text("draft") if a.draft else None,
-    }
-
-
-class _Cards(dict[str, Context]):
-    """Each article's card, made on first use and then kept (every page listing the article shares it)."""
-
-    def __init__(self, articles: Mapping[str, Article], urls: u.Urls, topics: Mapping[str, Mapping[str, str]],
-                 lang: Language) -> None:
-        super().__init__()
-        self.articles, self.urls, self.topics, self.lang = articles, urls, topics, lang
-
-    def __missing__(self, key: str) -> Context:
-        a = self.articles[key]
-        card = self[key] = _card(a, self.urls, self.topics[a.topic], self.lang)
-        return card
 
 
 def _feed(title: str, href: str) -> Context:
@@ -309,25 +281,33 @@ def _paragraphs(text: str) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in text.split("\n\n") if p.strip())
 
 
-def topic_contexts(v: Views, topic: Topic) -> list[tuple[str, Context]]:
+def topic_contexts(v: Views, topic: Topic, *, only: int | None = None) -> list[tuple[str, Context]]:
+    """(site path, context) of each page of `topic`'s list, or of its page number `only` alone."""
     feed = _feed(f"{v.config.title}: {topic.title}", v.urls.href(u.topic_feed_path(topic.slug)))
     return _paginated(v, topic.articles, lambda n: u.topic_path(topic.slug, n), topic.title,
                       topic.description or v.language.text("topic_description", topic=topic.title), feed,
-                      kind="topic")
+                      kind="topic", only=only)
 
 
-def tag_contexts(v: Views, tag: Tag) -> list[tuple[str, Context]]:
+def tag_contexts(v: Views, tag: Tag, *, only: int | None = None) -> list[tuple[str, Context]]:
+    """(site path, context) of each page of `tag`'s list, or of its page number `only` alone."""
     feed = _feed(f"{v.config.title}: {tag.name}", v.urls.href(u.tag_feed_path(tag.slug)))
     description = v.language.plural("tag_description", len(tag.articles), tag=tag.name)
-    return _paginated(v, tag.articles, lambda n: u.tag_path(tag.slug, n), tag.name, description, feed, kind="tag")
+    return _paginated(v, tag.articles, lambda n: u.tag_path(tag.slug, n), tag.name, description, feed, kind="tag",
+                      only=only)
+
+
+def page_number(v: Views, keys: Sequence[str], key: str) -> int:
+    """The number of the page of a list of `keys` (a topic's, a tag's) that shows article `key`."""
+    return keys.index(key) // v.config.page_size + 1
 
 
 def _paginated(v: Views, keys: Sequence[str], path_of: Any, title: str, description: str, feed: Context, *,
-               kind: str) -> list[tuple[str, Context]]:
+               kind: str, only: int | None = None) -> list[tuple[str, Context]]:
     size = v.config.page_size
     total = max(1, -(-len(keys) // size))
     out = []
-    for n in range(1, total + 1):
+    for n in range(1, total + 1) if only is None else (only,):
         chunk = keys[(n - 1) * size: n * size]
         newer = v.urls.href(path_of(n - 1)) if n > 1 else None
         older = v.urls.href(path_of(n + 1)) if n < total else None

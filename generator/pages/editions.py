@@ -42,8 +42,13 @@ def period_of(day: date, period: str) -> tuple[str, date, date]:
 def make_editions(articles: Iterable[Article], period: str) -> tuple[Edition, ...]:
     """The editions of `articles` (newest first, as the site orders them), newest edition first."""
     grouped: dict[str, tuple[date, date, list[str]]] = {}
+    of_day: dict[date, list[str]] = {}  # each day's edition's keys (a site has far fewer days than articles)
     for a in articles:
-        key, start, end = period_of(a.date.date(), period)
-        grouped.setdefault(key, (start, end, []))[2].append(a.key)
+        day = a.date.date()
+        keys = of_day.get(day)
+        if keys is None:
+            key, start, end = period_of(day, period)
+            keys = of_day[day] = grouped.setdefault(key, (start, end, []))[2]
+        keys.append(a.key)
     editions = [Edition(key, period, start, end, tuple(keys)) for key, (start, end, keys) in grouped.items()]
     return tuple(sorted(editions, key=lambda e: e.start, reverse=True))

@@ -20,6 +20,7 @@ from generator.pages.context import (
     home_shows,
     make_views,
     not_found_context,
+    page_number,
     robots_context,
     search_page_context,
     sitemap_context,
@@ -80,10 +81,8 @@ class Planner:
                     PageJob(u.email_path(name, "txt"), "email.txt", email)]
         if kind == "article":
             pages = [(name, "article.html", article_context(v, name))]
-        elif kind == "topic":
-            pages = [(path, "topic.html", ctx) for path, ctx in topic_contexts(v, v.site.topics[name])]
-        elif kind == "tag":
-            pages = [(path, "tag.html", ctx) for path, ctx in tag_contexts(v, v.site.tags[name])]
+        elif kind in ("topic", "tag"):
+            return self.list_pages(kind, name)
         else:
             single = {"home": (u.HOME, "home.html", home_context), "tags": (u.TAGS, "tags.html", tags_context),
                       "archive": (u.ARCHIVE, "archive.html", archive_context),
@@ -92,6 +91,15 @@ class Planner:
                       "search": (SEARCH, "search.html", search_page_context)}[kind]
             pages = [(single[0], single[1], single[2](v))]
         return [PageJob(u.output_path(path), template, ctx) for path, template, ctx in pages]
+
+    def list_pages(self, kind: str, name: str, only: int | None = None) -> list[PageJob]:
+        """The jobs of topic or tag `name`'s list pages (`kind` "topic" or "tag"), or of its page `only` alone."""
+        v = self.views
+        if kind == "topic":
+            return [PageJob(u.output_path(path), "topic.html", ctx)
+                    for path, ctx in topic_contexts(v, v.site.topics[name], only=only)]
+        return [PageJob(u.output_path(path), "tag.html", ctx)
+                for path, ctx in tag_contexts(v, v.site.tags[name], only=only)]
 
 
 def sitemap_entry(job: PageJob) -> dict[str, Any] | None:
@@ -150,12 +158,11 @@ def plan_showing(v: Views, key: str) -> list[PageJob]:
     parts.append(("edition", v.editions[edition].key))
     if edition < v.config.feed_limit:
         parts.append(("editions-feed", ""))
-    lists = [("topic", a.topic, site.topics[a.topic].articles, u.topic_path)]
-    lists += [("tag", slug, site.tags[slug].articles, u.tag_path) for slug in a.tags]
+    lists = [("topic", a.topic, site.topics[a.topic].articles)]
+    lists += [("tag", slug, site.tags[slug].articles) for slug in a.tags]
     jobs = plan_article(v, key) + [job for part in parts for job in planner.jobs(part)]
-    for kind, name, keys, path_of in lists:
-        page = u.output_path(path_of(name, keys.index(key) // v.config.page_size + 1))
-        jobs += [job for job in planner.jobs((kind, name)) if job.path == page]
+    for kind, name, keys in lists:  # only the one page of each list that holds it is built
+        jobs += planner.list_pages(kind, name, page_number(v, keys, key))
     return jobs
 
 
