@@ -138,69 +138,72 @@ class Build:
                           search=_indexer(prev, search_key) if indexing else None)
         # Something to do: the steps that parse, plan and render, imported now (with Jinja and markdown-it, they
         # are most of digest's start-up; a build with nothing to do needs none of them).
-        from generator.engine.parallel import render_jobs, render_site
+        from generator.engine.parallel import frozen, render_jobs, render_site
         from generator.pages.context import make_views
         from generator.pages.plan import plan_edited
         from generator.pages.render import make_env
 
         # 2. Parse only what changed; the model around it.
         old = self.store.articles(prev)
-        parsed = self._parse(config, inputs, old, bar)
-        model = self._model(config, inputs, old, parsed, moment, came_due)
-        # 1, continued: which pages. Only those showing the edited articles when nothing moved, the templates
-        # and options are those of last time and the sink's output is as it was left; else every page.
-        warm = self.store.warm if prev is not None and prev.render_key == inputs.render_key else None
-        fast = (prev is not None and model.edited is not None and prev.render_key == inputs.render_key
-                and sink.intact(prev.recorded))
-        if fast and warm is not None and model.edited is not None and not any(model.edited.values()):
-            views = dataclasses.replace(warm.views, site=model.site)  # the cards are as they were
-        else:
-            views = make_views(config, model.site, urls, lazy=fast)  # after an edit, a few pages are rendered
-        planned = plan_edited(views, model.edited) if fast and model.edited is not None else None
-        env = warm.env if warm is not None else make_env(config, bytecode=self.store.bytecode)
-        memo: Memo | None = (warm.memo if warm is not None else {}) if self.store.remember_pages else None
-        indexer = _indexer(prev, search_key) if indexing else None
-        before = indexer.paths() if indexer is not None else set()  # the last build's index files
-        # 3. Render; 4. hand the bytes to the sink.
-        if planned is not None and prev is not None:  # the sink keeps every other file of the last build
-            rendering = render_jobs(env, planned, jobs=self.jobs, memo=memo)
-            generated, pages, feeds = set(prev.generated), prev.totals.pages, prev.totals.feeds
-            static = self._others(config, views, rendering.files, generated=generated, indexer=indexer,
-                                  page=_page_of(rendering.files, sink))
-            stale = before - (indexer.paths() if indexer is not None else set())
-            generated = (generated - stale) | (indexer.paths() if indexer is not None else set())
-            keep = generated - rendering.files.keys()
-            with sink.begin(keep, prev.recorded) as out:
-                out.add(rendering.files)
-                report, recorded = out.finish()
-        else:
-            with sink.begin(set(), prev.recorded if prev is not None else None) as out:
-                bar.expect(len(inputs.listing))
-                collector = search.Collector(model.site) if indexer is not None else None
-                rendering = render_site(views, env, jobs=self.jobs, progress=bar.step,
-                                        sink=collector.wrap(out.add) if collector else out.add, memo=memo)
-                generated = set(out.names) | rendering.files.keys()
-                pages, feeds = rendering.pages, rendering.feeds
-                if collector is not None:
-                    collector.pages.update((rel, data) for rel, data in rendering.files.items()
-                                           if rel in collector.paths)
-                static = self._others(config, views, rendering.files, generated=set(out.names), indexer=indexer,
-                                      collector=collector)
-                if indexer is not None:
-                    generated |= indexer.paths()
-                out.add(rendering.files)
-                report, recorded = out.finish()
+        # The stored articles live as long as the build: frozen, the cyclic collector leaves them out of every
+        # collection the rest of the build sets off (a full one walked all 10,000s of their objects again).
+        with frozen():
+            parsed = self._parse(config, inputs, old, bar)
+            model = self._model(config, inputs, old, parsed, moment, came_due)
+            # 1, continued: which pages. Only those showing the edited articles when nothing moved, the templates
+            # and options are those of last time and the sink's output is as it was left; else every page.
+            warm = self.store.warm if prev is not None and prev.render_key == inputs.render_key else None
+            fast = (prev is not None and model.edited is not None and prev.render_key == inputs.render_key
+                    and sink.intact(prev.recorded))
+            if fast and warm is not None and model.edited is not None and not any(model.edited.values()):
+                views = dataclasses.replace(warm.views, site=model.site)  # the cards are as they were
+            else:
+                views = make_views(config, model.site, urls, lazy=fast)  # after an edit, a few pages are rendered
+            planned = plan_edited(views, model.edited) if fast and model.edited is not None else None
+            env = warm.env if warm is not None else make_env(config, bytecode=self.store.bytecode)
+            memo: Memo | None = (warm.memo if warm is not None else {}) if self.store.remember_pages else None
+            indexer = _indexer(prev, search_key) if indexing else None
+            before = indexer.paths() if indexer is not None else set()  # the last build's index files
+            # 3. Render; 4. hand the bytes to the sink.
+            if planned is not None and prev is not None:  # the sink keeps every other file of the last build
+                rendering = render_jobs(env, planned, jobs=self.jobs, memo=memo)
+                generated, pages, feeds = set(prev.generated), prev.totals.pages, prev.totals.feeds
+                static = self._others(config, views, rendering.files, generated=generated, indexer=indexer,
+                                      page=_page_of(rendering.files, sink))
+                stale = before - (indexer.paths() if indexer is not None else set())
+                generated = (generated - stale) | (indexer.paths() if indexer is not None else set())
+                keep = generated - rendering.files.keys()
+                with sink.begin(keep, prev.recorded) as out:
+                    out.add(rendering.files)
+                    report, recorded = out.finish()
+            else:
+                with sink.begin(set(), prev.recorded if prev is not None else None) as out:
+                    bar.expect(len(inputs.listing))
+                    collector = search.Collector(model.site) if indexer is not None else None
+                    rendering = render_site(views, env, jobs=self.jobs, progress=bar.step,
+                                            sink=collector.wrap(out.add) if collector else out.add, memo=memo)
+                    generated = set(out.names) | rendering.files.keys()
+                    pages, feeds = rendering.pages, rendering.feeds
+                    if collector is not None:
+                        collector.pages.update((rel, data) for rel, data in rendering.files.items()
+                                               if rel in collector.paths)
+                    static = self._others(config, views, rendering.files, generated=set(out.names), indexer=indexer,
+                                          collector=collector)
+                    if indexer is not None:
+                        generated |= indexer.paths()
+                    out.add(rendering.files)
+                    report, recorded = out.finish()
 
-        site = model.site
-        totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(model.drafts),
-                        model.future)
-        state = State(inputs.parse_key, inputs.render_key, inputs.scanned_ns, _content(inputs, parsed),
-                      inputs.static, frozenset(generated), recorded, site.order,
-                      (site.topics, site.tags, site.neighbours, site.related), model.drafts, totals,
-                      prev.tokens if prev is not None else (), (search_key, indexer) if indexer is not None else None,
-                      self.drafts)
-        self.store.save(state, model.articles, Warm(views, env, rendering.memo))
-        return Result(totals, report, rendering.rendered, planned is not None, static, model.drafts, site, indexer)
+            site = model.site
+            totals = Totals(len(site.articles), len(site.topics), len(site.tags), pages, feeds, len(model.drafts),
+                            model.future)
+            state = State(inputs.parse_key, inputs.render_key, inputs.scanned_ns, _content(inputs, parsed),
+                          inputs.static, frozenset(generated), recorded, site.order,
+                          (site.topics, site.tags, site.neighbours, site.related), model.drafts, totals,
+                          prev.tokens if prev is not None else (),
+                          (search_key, indexer) if indexer is not None else None, self.drafts)
+            self.store.save(state, model.articles, Warm(views, env, rendering.memo))
+            return Result(totals, report, rendering.rendered, planned is not None, static, model.drafts, site, indexer)
 
     def _parse(self, config: SiteConfig, inputs: Inputs, old: Mapping[str, Article],
                bar: Progress) -> dict[str, Parsed]:
@@ -340,6 +343,7 @@ def _content(inputs: Inputs, parsed: Mapping[str, Parsed]) -> dict[str, Any]:
 
 def _same(new: Any, old: Any) -> Any:
     return old if old == new else new
+
 
 
 class _Silent:

@@ -15,8 +15,9 @@ import gc
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +58,20 @@ def _run(chunk: Any) -> Any:
     return _TASK[0](_TASK[1], chunk)
 
 
+@contextmanager
+def frozen() -> Iterator[None]:
+    """Until the block ends, the objects there are now are left out of the cyclic collector's passes
+    (`gc.freeze`): objects that live as long as the block, collected again and again for nothing. Blocks
+    nest: only the outermost gives them back."""
+    outermost = gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if outermost:
+            gc.unfreeze()
+
+
 def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Sequence[Any], *, jobs: int,
                progress: Progress | None = None, min_per_worker: int = MIN_PER_WORKER,
                each: Callable[[list[R]], list[R]] | None = None) -> list[R]:
@@ -86,8 +101,7 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
     context = multiprocessing.get_context("fork")
     # Workers inherit the parent's objects; the collector would walk (and, through
     # copy-on-write, copy) all of them in every worker. Frozen, they are left alone.
-    gc.freeze()
-    try:
+    with frozen():
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
                                  initargs=(os.getpid(), fn, payload)) as pool:
             pending: deque[tuple[Sequence[Any], Future[list[R]]]] = deque()
@@ -105,8 +119,6 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
                     take()
             while pending:
                 take()
-    finally:
-        gc.unfreeze()
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
     for i, result in enumerate(results):
         out[i::n] = result
