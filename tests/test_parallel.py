@@ -33,6 +33,20 @@ def test_run_chunks_keeps_order() -> None:
     assert parallel.run_chunks(lambda k, chunk: [k * i for i in chunk], 3, items, jobs=2) == [3 * i for i in items]
 
 
+@pytest.mark.parametrize("runs", [range(0), range(0, 900), range(5, 700), range(899, 900)])
+def test_run_chunks_keeps_order_with_runs(runs: range) -> None:
+    items = list(range(900))
+    assert parallel.run_chunks(lambda k, chunk: [k * i for i in chunk], 3, items, jobs=2, runs=runs) == \
+        [3 * i for i in items]
+
+
+def test_deal_gives_runs_of_neighbours_and_every_item_once() -> None:
+    places = parallel._deal(100, 8, range(10, 90))
+    assert sorted(j for place in places for j in place) == list(range(100))
+    assert places[0][:10] == list(range(10, 20))  # the first run, then every 8th of the others
+    assert places[0][10:] == [0, 8, 96]  # of 0-9 and 90-99
+
+
 def test_errors_from_workers_are_all_reported(site_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     populate(site_dir)
     write_article(site_dir, TOPIC, "bad-date", title="Bad", date="yesterday")

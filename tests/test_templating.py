@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from generator.engine.load import parse_all, select
 from generator.engine.sources import content_files
+from generator.pages import templating
 from generator.pages.context import make_views
 from generator.pages.plan import Planner, plan_parts
 from generator.pages.render import make_env
@@ -52,6 +53,41 @@ def test_every_page_as_plain_jinja_renders_it(site: Path) -> None:
                 reference.get_template(job.template).render(job.context), job.path
             pages += 1
     assert pages > 20
+
+
+@pytest.mark.parametrize("limit, probe", [(8, 4), (3, 1)])
+def test_memo_under_pressure_renders_as_plain_jinja(limit: int, probe: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a memo far too small for the site (entries let go, kinds no longer remembered), every page is
+    still what plain Jinja renders, in the order the site renders them and reversed."""
+    monkeypatch.setattr(templating, "MEMO_LIMIT", limit)
+    monkeypatch.setattr(templating, "MEMO_PROBE", probe)
+    config = load_config(FIXTURE)
+    articles, errors = parse_all(config, content_files(config))
+    views = make_views(config, select(config, articles, errors).site, u.Urls.for_base(config.base_url))
+    ours = make_env(config)
+    reference = plain(ours)
+    planner = Planner(views)
+    jobs = [job for part in plan_parts(views) for job in planner.jobs(part)]
+    for job in jobs + jobs[::-1]:
+        assert ours.get_template(job.template).render(job.context) == \
+            reference.get_template(job.template).render(job.context), job.path
+    remembered = ours.get_template("macros.html").module.card  # type: ignore[attr-defined]
+    assert len(remembered.results) <= limit
+    assert remembered.kinds  # each kind of call counted
+
+
+def test_a_kind_that_never_repeats_is_not_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templating, "MEMO_PROBE", 5)
+    loop = '{% from "macros.html" import show %}{% for d in items %}{{ CALL }}{% endfor %}'
+    pages = {**PAGES, "once.html": loop.replace("CALL", "show(d, 2)"), "again.html": loop.replace("CALL", "show(d)")}
+    env = DictFirst(loader=jinja2.DictLoader(pages), autoescape=True)
+    items = [{"name": str(i)} for i in range(20)]
+    env.get_template("once.html").render(items=items)  # `show(d, 2)`: each argument once
+    show = env.get_template("macros.html").module.show  # type: ignore[attr-defined]
+    assert len(show.results) == 5  # the probe's calls, then no more
+    for _ in range(3):  # `show(d)`: each argument again and again, so remembered
+        assert env.get_template("again.html").render(items=items) == "".join(f"[{i}1True]" for i in range(20))
+    assert len(show.results) == 5 + 20
 
 
 MACROS = """{% macro show(a, n=1) %}[{{ a.name }}{{ n }}{{ a.items is defined }}]{% endmacro %}

@@ -1,9 +1,9 @@
 """Parsing and rendering spread over worker processes, with the same result as one process.
 
-Work is dealt into chunks (every n-th item, so costly items spread out) and the
-results are put back in the items' order, so the output does not depend on
-which worker finished first. Workers are
-forked after the parent has built what they need (the config, the model and
+Work is dealt into chunks (every n-th item, so costly items spread out; the
+article pages in runs of neighbours, see `run_chunks`) and the results are put
+back in the items' order, so the output does not depend on which worker
+finished first. Workers are forked after the parent has built what they need (the config, the model and
 its views, a warmed template environment), which they inherit rather than
 receive pickled; only the small chunks go out and the results come back.
 Without `fork` (or with one job, or little work) everything runs in-process.
@@ -74,13 +74,16 @@ def frozen() -> Iterator[None]:
 
 def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Sequence[Any], *, jobs: int,
                progress: Progress | None = None, min_per_worker: int = MIN_PER_WORKER,
-               each: Callable[[list[R]], list[R]] | None = None) -> list[R]:
+               each: Callable[[list[R]], list[R]] | None = None, runs: range | None = None) -> list[R]:
     """`fn(payload, chunk)` (one result per item of the chunk) over all `items`, results in the items' order.
     `each` is handed every chunk's results as they come in (in a fixed order), while later chunks are worked
     on, and returns what to keep of them.
 
     Chunk `i` of `n` takes every `n`-th item from `i` on, so costly items (a big
-    topic, the feeds) are spread over all chunks rather than bunched in one. A
+    topic, the feeds) are spread over all chunks rather than bunched in one;
+    the items at the indexes in `runs` instead go out as `n` runs of
+    consecutive items, chunk `i` the `i`-th (the article pages: neighbours
+    show the same cards, rendered once while the worker remembers them). A
     chunk holds at most MAX_CHUNK items, and only WINDOW chunks per worker are
     out at a time: what the parent holds of results not yet handed to `each` (a
     rendered page's bytes, until the writer has them) stays the same however
@@ -96,7 +99,8 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
             progress(len(items))
         return done
     n = max(workers * CHUNKS_PER_WORKER, -(-len(items) // MAX_CHUNK))
-    chunks = [items[i::n] for i in range(n)]
+    places = _deal(len(items), n, runs or range(0))
+    chunks = [[items[j] for j in place] for place in places]
     results: list[list[R]] = []
     context = multiprocessing.get_context("fork")
     # Workers inherit the parent's objects; the collector would walk (and, through
@@ -120,9 +124,18 @@ def run_chunks(fn: Callable[[T, Sequence[Any]], list[R]], payload: T, items: Seq
             while pending:
                 take()
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
-    for i, result in enumerate(results):
-        out[i::n] = result
+    for place, result in zip(places, results, strict=True):
+        for j, one in zip(place, result, strict=True):
+            out[j] = one
     return out
+
+
+def _deal(count: int, n: int, runs: range) -> list[list[int]]:
+    """The indexes of `count` items in each of `n` chunks: those in `runs` (a step-1 range) as `n` runs of
+    consecutive indexes, the others every `n`-th from the chunk's number on."""
+    others = [j for j in range(count) if j not in runs]
+    size = -(-len(runs) // n)
+    return [[*runs[i * size:(i + 1) * size], *others[i::n]] for i in range(n)]
 
 
 # --- parsing -----------------------------------------------------------------------------------------------
@@ -245,8 +258,11 @@ def render_site(views: Views, env: jinja2.Environment, *, jobs: int, progress: P
         sink({path: data for part in pages for (path, data, _e, _p), _f in part})
         return [[((path, b"", entry, page), fresh) for (path, _d, entry, page), fresh in part] for part in pages]
 
-    per_part = run_chunks(_render_chunk, (views, env, memo), plan_parts(views), jobs=jobs, progress=progress,
-                          each=deliver)
+    parts = plan_parts(views)
+    articles = [i for i, (kind, _name) in enumerate(parts) if kind == "article"]
+    runs = range(articles[0], articles[-1] + 1) if articles else None
+    per_part = run_chunks(_render_chunk, (views, env, memo), parts, jobs=jobs, progress=progress,
+                          each=deliver, runs=runs)
     rendered = [page for pages in per_part for page in pages]
     files = {} if sink is not None else {path: data for (path, data, _e, _p), _f in rendered}
     fresh = sum(f for _r, f in rendered)

@@ -11,7 +11,12 @@
   arguments and the environment's globals, so called again with the very same
   argument objects (each article's card is one dict, shared by every page that
   lists the article) it returns what it returned before. Calls with a `caller`
-  (`{% call %}` blocks) are not remembered.
+  (`{% call %}` blocks) are not remembered. Only calls that repeat are worth
+  keeping: a macro's calls are told apart by their arguments after the first
+  (`card(a, 3, highlights=false)` and `card(a, 2)` are two kinds), and a kind
+  whose first MEMO_PROBE calls were hardly ever answered from memory (a topic
+  page's cards: each article is on one) is no longer remembered. When
+  MEMO_LIMIT calls are remembered, the quarter least recently used is let go.
 - **Escaping without the detour.** Autoescaped templates call `escape` for every
   `{{ value }}`; for a plain `str` (most of them) it is MarkupSafe's own C escape
   wrapped as `Markup` directly, for a `Markup` the value itself (escaping it gives
@@ -20,6 +25,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 import jinja2
@@ -35,28 +41,44 @@ except ImportError:  # MarkupSafe without its C speedups: its own escape, unchan
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 MEMO_LIMIT = 50_000  # remembered calls per macro (each keeps its argument objects alive)
+MEMO_PROBE = 2_000  # calls of a kind after which it is remembered only if they were answered from memory...
+MEMO_HITS = 1 / 64  # ...this often at least
 
 
 class _Remembered:
     """A module's macro, answering a call with the same argument objects from memory."""
 
-    __slots__ = ("macro", "results")
+    __slots__ = ("macro", "results", "kinds")
 
     def __init__(self, macro: Macro) -> None:
-        self.macro, self.results = macro, {}
+        self.macro = macro
+        self.results: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # least recently used first
+        self.kinds: dict[tuple[Any, ...], list[int]] = {}  # kind -> [calls, answered from memory]
 
     @pass_eval_context
     def __call__(self, eval_ctx: EvalContext, *args: Any, **kwargs: Any) -> Any:
         if "caller" in kwargs:
             return self.macro(eval_ctx, *args, **kwargs)
         # The entry holds the argument objects, so their ids cannot be reused while it lives.
-        key = (eval_ctx.autoescape, *map(id, args), *((k, id(v)) for k, v in kwargs.items()))
-        hit = self.results.get(key)
-        if hit is None:
-            if len(self.results) >= MEMO_LIMIT:
-                self.results.clear()
-            hit = self.results[key] = (args, kwargs, self.macro(eval_ctx, *args, **kwargs))
-        return hit[2]
+        kind = (eval_ctx.autoescape, len(args), *map(id, args[1:]), *((k, id(v)) for k, v in kwargs.items()))
+        key = (id(args[0]) if args else None, *kind)
+        counts = self.kinds.get(kind)
+        if counts is None:
+            counts = self.kinds[kind] = [0, 0]
+        counts[0] += 1
+        results = self.results
+        hit = results.pop(key, None)
+        if hit is not None:
+            counts[1] += 1
+            results[key] = hit  # now the most recently used
+            return hit[2]
+        value = self.macro(eval_ctx, *args, **kwargs)
+        if counts[0] <= MEMO_PROBE or counts[1] >= counts[0] * MEMO_HITS:
+            if len(results) >= MEMO_LIMIT:
+                for old in list(islice(results, max(1, MEMO_LIMIT // 4))):
+                    del results[old]
+            results[key] = (args, kwargs, value)
+        return value
 
 
 _new_str = str.__new__

@@ -171,6 +171,7 @@ def _related(ordered: list[Article], by_tag: Mapping[str, list[str]]) -> dict[st
     stamps = [a.date.timestamp() for a in ordered]
     keys = [a.key for a in ordered]
     related: dict[str, tuple[str, ...]] = {}
+    mask_of, bit_count = masks.__getitem__, int.bit_count
     for i, article in enumerate(ordered):
         candidates: set[int] = set()
         for tag in article.tags:
@@ -179,12 +180,13 @@ def _related(ordered: list[Article], by_tag: Mapping[str, list[str]]) -> dict[st
             candidates.update(posting[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1])
         candidates.discard(i)
         mask, when = masks[i], stamps[i]
-        shared = [((mask & masks[j]).bit_count(), j) for j in candidates]
-        if len(shared) > RELATED_LIMIT:
-            # Only candidates sharing at least as many tags as the RELATED_LIMIT-th best can rank.
-            floor = sorted([n for n, _j in shared], reverse=True)[RELATED_LIMIT - 1]
-            shared = [(n, j) for n, j in shared if n >= floor]
+        # Shared tags of every candidate, counted in C (`map`): most of the work on a large site.
+        js = list(candidates)
+        shared = list(map(bit_count, map(mask.__and__, map(mask_of, js))))
+        # Only candidates sharing at least as many tags as the RELATED_LIMIT-th best can rank.
+        floor = heapq.nlargest(RELATED_LIMIT, shared)[-1] if len(shared) > RELATED_LIMIT else 0
         # Keys are unique, so the ranking tuples never tie: the same order as any stable sort by them.
-        best = heapq.nsmallest(RELATED_LIMIT, [(-n, abs(stamps[j] - when), keys[j]) for n, j in shared])
+        best = heapq.nsmallest(RELATED_LIMIT, [(-n, abs(stamps[j] - when), keys[j])
+                                               for n, j in zip(shared, js, strict=True) if n >= floor])
         related[article.key] = tuple(key for _shared, _distance, key in best)
     return related
