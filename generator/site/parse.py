@@ -222,7 +222,7 @@ FIELDS: Mapping[str, Field] = {
 def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: MarkdownIt) -> Article:
     """The article in `text` (a whole content file named `stem`.md), or `BuildError` with every problem.
 
-    `md` is `render.make_markdown()`; plain-prose bodies skip it (`fastmd`), with the same result.
+    `md` is `render.make_markdown()`; bodies of common shapes skip it (`fastmd`), with the same result.
     """
     bad = _FORBIDDEN.search(text)
     if bad:
@@ -254,7 +254,7 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
         raise BuildError(errors)
     when, has_time = values.pop("date")
     highlights = values.get("highlights", ())
-    fast = fastmd.render(fm.body)  # plain prose, rendered as markdown-it-py would
+    fast = fastmd.render(fm.body)  # common shapes, rendered as markdown-it-py would
     if fast is None:
         tokens = md.parse(fm.body)
         lead = _lead_end(tokens)
@@ -262,8 +262,7 @@ def parse_article(text: str, path: str, stem: str, config: SiteConfig, md: Markd
         body_html = lead_html + md.renderer.render(tokens[lead:], md.options, {})
         lead_end, first_paragraph = (len(lead_html) if lead else 0), _first_paragraph(tokens)
     else:
-        body_html, first_paragraph = fast
-        lead_end = fastmd.lead_end(body_html)
+        body_html, first_paragraph, lead_end = fast
     return Article(
         key=article_path(when, values["slug"]),
         path=path,
