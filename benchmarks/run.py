@@ -600,6 +600,11 @@ def main() -> int:
     parser.add_argument("--no-others", action="store_true", help="skip Hugo (and Pelican)")
     parser.add_argument("--pelican", action="store_true", help="also one cold build with Pelican (slow)")
     args = parser.parse_args()
+    if not (args.no_serve and args.no_reader):  # checked first: the table is printed only at the end of the run
+        import importlib.util
+        if importlib.util.find_spec("playwright") is None or shutil.which("chromium") is None:
+            parser.error("the browser cases need playwright (`pip install -e '.[bench]'`) and the system's "
+                         "`chromium`; or pass --no-serve --no-reader")
     outs = Path(args.work) / "outputs"
     shutil.rmtree(outs, ignore_errors=True)
     outs.mkdir(parents=True)
