@@ -602,9 +602,10 @@ def main() -> int:
     args = parser.parse_args()
     if not (args.no_serve and args.no_reader):  # checked first: the table is printed only at the end of the run
         import importlib.util
-        if importlib.util.find_spec("playwright") is None or shutil.which("chromium") is None:
-            parser.error("the browser cases need playwright (`pip install -e '.[bench]'`) and the system's "
-                         "`chromium`; or pass --no-serve --no-reader")
+        missing = [m for m in ("playwright", "pytest") if importlib.util.find_spec(m) is None]  # (tests/browser.py)
+        if missing or shutil.which("chromium") is None:
+            parser.error("the browser cases need playwright and pytest (`pip install -e '.[bench]'`) and the "
+                         "system's `chromium`; or pass --no-serve --no-reader")
     outs = Path(args.work) / "outputs"
     shutil.rmtree(outs, ignore_errors=True)
     outs.mkdir(parents=True)
