@@ -193,7 +193,7 @@ class _Put:
         if mine is None or theirs is None or mine[0] != theirs[0]:
             return False
         if mine[0] == "link":
-            return os.readlink(self._at(self.stage, rel)) == os.readlink(self._at(self.output, rel))
+            return os.readlink(self.at(self.stage, rel)) == os.readlink(self.at(self.output, rel))
         return mine == theirs
 
     def files(self, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
@@ -202,14 +202,14 @@ class _Put:
         written: list[str] = []
         changed = []
         for rel, data in files.items():
-            old = self._at(self.output, rel)
+            old = self.at(self.output, rel)
             if rel in self.previous and same_bytes(old, data):
                 if not self.already(rel):
                     if self._link(rel):
                         written.append(rel)
                     changed.append(rel)
             else:
-                new = self._at(self.stage, rel)
+                new = self.at(self.stage, rel)
                 if rel in self.there:
                     _clear(new)
                 _create(new, data)
@@ -231,7 +231,7 @@ class _Put:
 
     def _link(self, rel: str) -> bool:
         """Put the output's `rel` in the stage: hard-linked, else copied (True: copied, new bytes on disk)."""
-        old, new = self._at(self.output, rel), self._at(self.stage, rel)
+        old, new = self.at(self.output, rel), self.at(self.stage, rel)
         if rel in self.there:
             _clear(new)
         if self.now[rel][0] == "link":
@@ -247,10 +247,9 @@ class _Put:
         return False
 
     @staticmethod
-    def _at(root: Path, rel: str) -> str:
+    def at(root: Path, rel: str) -> str:
+        """The path of `rel` in the tree at `root`."""
         return os.path.join(root, *rel.split("/"))
-
-    at = _at
 
 
 def _clear(path: str | Path) -> None:
